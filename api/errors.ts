@@ -55,14 +55,14 @@ export class StatusError extends Error {
   }
 }
 
-/** Identifies a resource in messages: `pods`, `deployments.apps`. */
+/** Identifies a resource in messages: `pods`, `deployments.apps` (a ResourceInfo is one). */
 export interface ResourceRef {
   group: string;
-  resource: string;
+  plural: string;
 }
 
 export function qualifiedResource(ref: ResourceRef): string {
-  return ref.group ? `${ref.resource}.${ref.group}` : ref.resource;
+  return ref.group ? `${ref.plural}.${ref.group}` : ref.plural;
 }
 
 /** Identifies a kind in messages: `Pod`, `Deployment.apps`. */
@@ -75,7 +75,7 @@ export class NotFoundError extends StatusError {
     super(404, 'NotFound', `${qualifiedResource(ref)} "${name}" not found`, {
       name,
       group: ref.group || undefined,
-      kind: ref.resource,
+      kind: ref.plural,
     });
   }
 }
@@ -85,7 +85,7 @@ export class AlreadyExistsError extends StatusError {
     super(409, 'AlreadyExists', `${qualifiedResource(ref)} "${name}" already exists`, {
       name,
       group: ref.group || undefined,
-      kind: ref.resource,
+      kind: ref.plural,
     });
   }
 }
@@ -95,7 +95,7 @@ export class ConflictError extends StatusError {
     super(409, 'Conflict', `Operation cannot be fulfilled on ${qualifiedResource(ref)} "${name}": ${why}`, {
       name,
       group: ref.group || undefined,
-      kind: ref.resource,
+      kind: ref.plural,
     });
   }
 }

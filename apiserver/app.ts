@@ -1,0 +1,90 @@
+// Builds the configured Fastify instance of the apiserver (fastify-cli style): plugins for
+// health, discovery, OpenAPI, metrics and resources, authentication on every non-public path,
+// and the one error handler. main.ts listens; tests call buildApp and inject().
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { UnauthorizedError } from '../api/errors.js';
+import { RESOURCES, type ResourceInfo } from '../api/resources.js';
+import { authenticate, isPublicPath } from './auth/authenticate.js';
+import { installErrorHandlers } from './http/errors.js';
+import { ApiserverMetrics, type RequestLabels } from './metrics.js';
+import type { UserInfo } from './registry/context.js';
+import { ResourceStore } from './registry/store.js';
+import { registerDiscoveryRoutes } from './routes/discovery.js';
+import { registerHealthRoutes } from './routes/health.js';
+import { registerOpenApiRoutes } from './routes/openapi.js';
+import { registerResourceRoutes } from './routes/resources.js';
+import type { Storage } from './storage/interface.js';
+
+/** Upstream's limit on a request body: 3 MiB. */
+export const MAX_REQUEST_BYTES = 3 * 1024 * 1024;
+
+export interface AppOptions {
+  storage: Storage;
+  logger: Logger;
+  /** Static bearer tokens (from --token-auth-file). */
+  tokens?: Map<string, UserInfo>;
+  /** TLS settings when the app listens itself; absent for inject()-only tests. */
+  https?: { key: Buffer; cert: Buffer; ca?: Buffer };
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    user?: UserInfo;
+    metricLabels?: Partial<RequestLabels>;
+    startedAt?: bigint;
+  }
+}
+
+export async function buildApp(options: AppOptions): Promise<{ app: FastifyInstance; stores: Map<ResourceInfo, ResourceStore>; metrics: ApiserverMetrics }> {
+  const app = Fastify({
+    loggerInstance: options.logger,
+    disableRequestLogging: true,
+    bodyLimit: MAX_REQUEST_BYTES,
+    ignoreTrailingSlash: true,
+    https: options.https
+      ? { key: options.https.key, cert: options.https.cert, ca: options.https.ca, requestCert: true, rejectUnauthorized: false, minVersion: 'TLSv1.2' }
+      : null,
+    // Watches are long-lived; the request timeout is per-verb, not global.
+    requestTimeout: 0,
+  }) as unknown as FastifyInstance;
+
+  const metrics = new ApiserverMetrics();
+  const tokens = options.tokens ?? new Map<string, UserInfo>();
+  const stores = new Map<ResourceInfo, ResourceStore>(RESOURCES.map((res) => [res, new ResourceStore(res, options.storage)]));
+
+  installErrorHandlers(app);
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: MAX_REQUEST_BYTES }, (_request, body, done) => done(null, body));
+
+  app.addHook('onRequest', async (request: FastifyRequest) => {
+    request.startedAt = process.hrtime.bigint();
+    if (isPublicPath(request.url)) return;
+    const user = authenticate(request, tokens);
+    if (!user) throw new UnauthorizedError();
+    request.user = user;
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const labels = request.metricLabels;
+    if (!labels || request.startedAt === undefined) return;
+    const seconds = Number(process.hrtime.bigint() - request.startedAt) / 1e9;
+    metrics.observe({ verb: '', group: '', version: '', resource: '', subresource: '', scope: '', ...labels, code: String(reply.statusCode) }, seconds);
+  });
+
+  registerHealthRoutes(app, options.storage);
+  registerDiscoveryRoutes(app);
+  registerOpenApiRoutes(app);
+  app.get('/metrics', async (_request, reply) => {
+    reply.header('Content-Type', metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+  registerResourceRoutes(app, {
+    storage: options.storage,
+    stores,
+    label: (request, labels) => {
+      request.metricLabels = labels;
+    },
+    userOf: (request) => request.user ?? { name: 'system:anonymous', groups: ['system:unauthenticated'] },
+  });
+  return { app, stores, metrics };
+}

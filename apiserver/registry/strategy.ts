@@ -1,0 +1,67 @@
+// Per-kind behaviour of the generic store, as upstream's RESTCreateStrategy/RESTUpdateStrategy/
+// RESTGracefulDeleteStrategy: what create resets, what update preserves, how delete is graceful.
+// Pure functions of objects; they never read or write storage.
+import type { ResourceInfo } from '../../api/resources.js';
+import type { KubeObject } from './codec.js';
+
+export interface Strategy {
+  /** Resets what a client may not set on create (status of workloads, a pod's phase, ...). */
+  prepareForCreate(obj: KubeObject): void;
+  /** Grace period in seconds for a graceful delete, or 0 to delete at once. */
+  gracePeriod(obj: KubeObject, requested: number | undefined): number;
+}
+
+const noop = (): void => {};
+
+function resetStatus(obj: KubeObject): void {
+  obj.status = {};
+}
+
+/** QoS class as upstream's GetPodQOS: Guaranteed, Burstable or BestEffort. */
+export function podQosClass(pod: KubeObject): string {
+  const containers = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])] as any[];
+  let anySet = false;
+  let guaranteed = containers.length > 0;
+  for (const c of containers) {
+    const req = c?.resources?.requests ?? {};
+    const lim = c?.resources?.limits ?? {};
+    if (Object.keys(req).length || Object.keys(lim).length) anySet = true;
+    for (const r of ['cpu', 'memory']) {
+      if (lim[r] === undefined) guaranteed = false;
+      else if (req[r] !== undefined && String(req[r]) !== String(lim[r])) guaranteed = false;
+    }
+  }
+  if (!anySet) return 'BestEffort';
+  return guaranteed ? 'Guaranteed' : 'Burstable';
+}
+
+const podStrategy: Strategy = {
+  prepareForCreate(pod) {
+    pod.status = { phase: 'Pending', qosClass: podQosClass(pod) };
+  },
+  gracePeriod(pod, requested) {
+    // Upstream: a pod that never reached a node, or has finished, goes at once.
+    if (!pod.spec?.nodeName) return 0;
+    if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') return 0;
+    const grace = requested ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
+    return Math.max(0, grace);
+  },
+};
+
+const namespaceStrategy: Strategy = {
+  prepareForCreate(ns) {
+    ns.status = { phase: 'Active' };
+  },
+  gracePeriod: () => 0,
+};
+
+const plain: Strategy = { prepareForCreate: noop, gracePeriod: () => 0 };
+const statusReset: Strategy = { prepareForCreate: resetStatus, gracePeriod: () => 0 };
+
+export function strategyFor(res: ResourceInfo): Strategy {
+  if (res.group === '' && res.plural === 'pods') return podStrategy;
+  if (res.group === '' && res.plural === 'namespaces') return namespaceStrategy;
+  // Upstream clears the status of workloads, claims and ingresses on create; nodes and services keep theirs.
+  if (res.hasStatus && !(res.group === '' && ['nodes', 'services', 'persistentvolumes'].includes(res.plural))) return statusReset;
+  return plain;
+}

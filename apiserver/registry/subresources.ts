@@ -1,0 +1,113 @@
+// The subresources that are not plain views of the object: scale (an autoscaling/v1 Scale over a
+// workload's replicas), pods/binding (the scheduler's one write), and namespaces/finalize.
+import { BadRequestError, ConflictError, InvalidError, field } from '../../api/errors.js';
+import { formatLabelSelector } from '../../api/labels.js';
+import type { PatchType } from '../http/media.js';
+import { applyJsonPatch } from '../patch/json-patch.js';
+import { applyMergePatch } from '../patch/merge-patch.js';
+import type { KubeObject } from './codec.js';
+import type { WriteContext } from './context.js';
+import { nowTimestamp, type ResourceStore } from './store.js';
+
+export function scaleOf(obj: KubeObject): KubeObject {
+  const meta = obj.metadata ?? {};
+  return {
+    kind: 'Scale',
+    apiVersion: 'autoscaling/v1',
+    metadata: {
+      name: meta.name,
+      namespace: meta.namespace,
+      uid: meta.uid,
+      resourceVersion: meta.resourceVersion,
+      creationTimestamp: meta.creationTimestamp,
+    },
+    spec: { replicas: obj.spec?.replicas ?? 0 },
+    status: {
+      replicas: obj.status?.replicas ?? 0,
+      selector: obj.spec?.selector ? formatLabelSelector(obj.spec.selector) : '',
+    },
+  };
+}
+
+/** Writes a Scale back to its workload: only spec.replicas changes. */
+export async function updateScale(
+  store: ResourceStore,
+  namespace: string | undefined,
+  name: string,
+  change: (scale: KubeObject) => KubeObject,
+  ctx: WriteContext,
+): Promise<KubeObject> {
+  const updated = await store.guaranteedUpdate(
+    namespace,
+    name,
+    (current) => {
+      const scale = change(scaleOf(current));
+      if (scale === null || typeof scale !== 'object' || Array.isArray(scale)) throw new BadRequestError('the body of the request must be a Scale object');
+      const rv = scale.metadata?.resourceVersion;
+      if (rv && rv !== current.metadata!.resourceVersion) throw new ConflictError(store.res, name);
+      const replicas = scale.spec?.replicas;
+      if (replicas !== undefined && (typeof replicas !== 'number' || !Number.isInteger(replicas))) {
+        throw new BadRequestError(`Scale in version "v1" cannot be handled as a Scale: json: cannot unmarshal ${typeof replicas} into Go struct field ScaleSpec.spec.replicas of type int32`);
+      }
+      if (replicas !== undefined && replicas < 0) {
+        throw new InvalidError('autoscaling', 'Scale', name, [field.invalid('spec.replicas', replicas, 'must be greater than or equal to 0')]);
+      }
+      const next = structuredClone(current);
+      next.spec = { ...(next.spec ?? {}), replicas: replicas ?? 0 };
+      return store.prepareUpdate(current, next, ctx, 'main', true);
+    },
+    ctx,
+  );
+  return scaleOf(updated);
+}
+
+export function patchScale(type: PatchType, scale: KubeObject, patch: unknown): KubeObject {
+  if (type === 'json') {
+    if (!Array.isArray(patch)) throw new BadRequestError('json: cannot unmarshal object into Go value of type []handlers.jsonPatchOp');
+    return applyJsonPatch(scale, patch as any) as KubeObject;
+  }
+  if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) throw new BadRequestError('the patch must be an object');
+  // Scale has no lists: strategic merge and merge patch coincide.
+  return applyMergePatch(scale, patch as any) as KubeObject;
+}
+
+export async function bindPod(store: ResourceStore, namespace: string, podName: string, body: unknown, ctx: WriteContext): Promise<void> {
+  const binding = body as KubeObject;
+  if (binding === null || typeof binding !== 'object' || Array.isArray(binding)) throw new BadRequestError('the body of the request must be a Binding');
+  const name = binding.metadata?.name ?? podName;
+  if (name !== podName) throw new BadRequestError(`the name of the object (${name}) does not match the name on the URL (${podName})`);
+  const target = binding.target?.name;
+  if (typeof target !== 'string' || target === '') {
+    throw new InvalidError('', 'Binding', podName, [field.required('target.name', '')]);
+  }
+  await store.guaranteedUpdate(
+    namespace,
+    podName,
+    (pod) => {
+      if (pod.metadata!.deletionTimestamp) throw new ConflictError(store.res, podName, `pod ${podName} is being deleted, cannot be assigned to a host`);
+      if (pod.spec?.nodeName) throw new ConflictError(store.res, podName, `pod ${podName} is already assigned to node "${pod.spec.nodeName}"`);
+      pod.spec = { ...(pod.spec ?? {}), nodeName: target };
+      const conditions = ((pod.status ??= {}).conditions ?? []).filter((c: any) => c?.type !== 'PodScheduled');
+      conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: nowTimestamp() });
+      pod.status.conditions = conditions;
+      return pod;
+    },
+    ctx,
+  );
+}
+
+/** PUT namespaces/NAME/finalize: replaces spec.finalizers; an emptied, deleted namespace goes. */
+export async function finalizeNamespace(store: ResourceStore, name: string, body: unknown, ctx: WriteContext): Promise<KubeObject> {
+  const finalizers = (body as KubeObject | null)?.spec?.finalizers;
+  if (finalizers !== undefined && !Array.isArray(finalizers)) throw new BadRequestError('spec.finalizers must be a list');
+  return store.guaranteedUpdate(
+    undefined,
+    name,
+    (ns) => {
+      ns.spec = { ...(ns.spec ?? {}), finalizers: finalizers ?? [] };
+      if ((ns.spec.finalizers as unknown[]).length === 0) delete ns.spec.finalizers;
+      return ns;
+    },
+    ctx,
+  );
+}
