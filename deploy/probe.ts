@@ -70,3 +70,18 @@ export function errorMessage(err: unknown): string {
   }
   return String(err);
 }
+
+/**
+ * n distinct free TCP ports on 127.0.0.1, found by binding port 0 and releasing it: all n listeners
+ * are held open together so the same port is never handed out twice.
+ */
+export async function freePorts(n: number): Promise<number[]> {
+  const servers = await Promise.all(Array.from({ length: n }, () => new Promise<net.Server>((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve(server));
+  })));
+  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
+  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+  return ports;
+}

@@ -6,6 +6,8 @@
 import raw from './definitions.json' with { type: 'json' };
 import type { GroupVersionKind, Schema } from './types.js';
 
+export { INT_OR_STRING, QUANTITY, TIME, MICRO_TIME, RAW_EXTENSION, FIELDS_V1, JSON_DEF, FREE_FORM } from './names.js';
+
 export const DEFINITIONS: Readonly<Record<string, Schema>> = raw as unknown as Record<string, Schema>;
 
 export const REF_PREFIX = '#/components/schemas/';

@@ -11,6 +11,7 @@ import ts from 'typescript';
 import { RESOURCES, groupVersions } from '../resources.js';
 import type { Schema } from './types.js';
 import { goNumberFormat } from './go-types.js';
+import { INT_OR_STRING, QUANTITY, TIME, MICRO_TIME, RAW_EXTENSION, FIELDS_V1, JSON_DEF, META_V1 as META } from './names.js';
 
 /** The package-folder of a kubernetes-types file (`core/v1`, `meta/v1`, `runtime`) -> upstream prefix. */
 export function upstreamPrefix(fileKey: string): string {
@@ -30,15 +31,6 @@ export function upstreamPrefix(fileKey: string): string {
     }
   }
 }
-
-export const INT_OR_STRING = 'io.k8s.apimachinery.pkg.util.intstr.IntOrString';
-export const QUANTITY = 'io.k8s.apimachinery.pkg.api.resource.Quantity';
-export const TIME = 'io.k8s.apimachinery.pkg.apis.meta.v1.Time';
-export const MICRO_TIME = 'io.k8s.apimachinery.pkg.apis.meta.v1.MicroTime';
-export const RAW_EXTENSION = 'io.k8s.apimachinery.pkg.runtime.RawExtension';
-export const FIELDS_V1 = 'io.k8s.apimachinery.pkg.apis.meta.v1.FieldsV1';
-export const JSON_DEF = 'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSON';
-const META = 'io.k8s.apimachinery.pkg.apis.meta.v1';
 
 /** Definitions whose shape is not an interface walk: scalars with custom JSON and free-form objects. */
 const SPECIAL: Record<string, Schema> = {

@@ -1,7 +1,7 @@
 // The subresources that are not plain views of the object: scale (an autoscaling/v1 Scale over a
 // workload's replicas), pods/binding (the scheduler's one write), and namespaces/finalize.
 import { BadRequestError, ConflictError, InvalidError, field } from '../../api/errors.js';
-import { formatLabelSelector } from '../../api/labels.js';
+import { selectorFromLabelSelector } from '../../api/labels.js';
 import type { PatchType } from '../http/media.js';
 import { applyJsonPatch } from '../patch/json-patch.js';
 import { applyMergePatch } from '../patch/merge-patch.js';
@@ -24,9 +24,19 @@ export function scaleOf(obj: KubeObject): KubeObject {
     spec: { replicas: obj.spec?.replicas ?? 0 },
     status: {
       replicas: obj.status?.replicas ?? 0,
-      selector: obj.spec?.selector ? formatLabelSelector(obj.spec.selector) : '',
+      selector: selectorText(obj.spec?.selector),
     },
   };
+}
+
+/** Upstream's LabelSelectorAsSelector(...).String(); an unparsable selector reads as none. */
+function selectorText(selector: unknown): string {
+  if (!selector) return '';
+  try {
+    return selectorFromLabelSelector(selector as any).toString();
+  } catch {
+    return '';
+  }
 }
 
 /** Writes a Scale back to its workload: only spec.replicas changes. */
