@@ -76,7 +76,7 @@ function newestSourceMtime() {
 function ensureBuild(onlyIfMissing) {
   const stamp = mtimeMs(BUILD_STAMP);
   const built = existsSync(path.join(root, 'dist', 'deploy', 'main.js'));
-  if (built && stamp !== undefined && (onlyIfMissing || newestSourceMtime() <= stamp)) return;
+  if (built && (onlyIfMissing || (stamp !== undefined && newestSourceMtime() <= stamp))) return;
   log('building (npm run build) ...');
   const startedAt = Date.now();
   run('npm', ['run', 'build', '--silent'], 'npm run build');

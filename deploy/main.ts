@@ -57,9 +57,15 @@ for (const [name, description, run] of verbs) {
   });
 }
 
+// A reader that goes away (`npm start | head`) must not abort `up` half-way.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+});
+
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
   console.error(`[k8ts] error: ${err instanceof Error ? err.message : String(err)}`);
+  if (process.argv[2] === 'up') console.error('[k8ts] what did start keeps running: see `npm run status`, stop it with `npm stop`');
   process.exit(1);
 }

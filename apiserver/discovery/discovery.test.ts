@@ -1,3 +1,5 @@
+// Unit tests of the discovery documents (/version, legacy, aggregated) and the Accept negotiation.
+// Pure: no server, no I/O.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RESOURCES } from '../../api/resources.js';

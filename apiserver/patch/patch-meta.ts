@@ -243,6 +243,17 @@ export function builtinSchemaFor(gvk: GroupVersionKind): PatchSchema {
   return builtinSchema(TYPES[name] ? name : 'generic.Object');
 }
 
+/** The patch schema for an object of a built-in kind, read from its apiVersion and kind. */
+export function builtinSchemaForObject(obj: { apiVersion?: unknown; kind?: unknown }): PatchSchema {
+  const apiVersion = typeof obj.apiVersion === 'string' ? obj.apiVersion : 'v1';
+  const slash = apiVersion.lastIndexOf('/');
+  return builtinSchemaFor({
+    group: slash < 0 ? '' : apiVersion.slice(0, slash),
+    version: slash < 0 ? apiVersion : apiVersion.slice(slash + 1),
+    kind: typeof obj.kind === 'string' ? obj.kind : '',
+  });
+}
+
 // ---- OpenAPI adapter ------------------------------------------------------------------------
 
 /** The parts of an OpenAPI v3 schema node (components.schemas entry or property) read here. */

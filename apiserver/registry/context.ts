@@ -13,6 +13,8 @@ export interface WriteContext {
   fieldManager: string;
   dryRun: boolean;
   fieldValidation: FieldValidation;
+  /** A server-side apply, which records its own managedFields entry. */
+  applying?: boolean;
   /** Warnings for `Warning: 299 - "..."` response headers. */
   warnings: string[];
 }

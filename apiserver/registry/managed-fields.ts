@@ -5,6 +5,10 @@ import type { KubeObject } from './codec.js';
 import type { WriteContext } from './context.js';
 
 export function recordManagedFields(oldObj: KubeObject | undefined, newObj: KubeObject, ctx: WriteContext, operation: 'Update'): void {
-  const result = recordUpdateManagedFields(oldObj, newObj, ctx.fieldManager, operation, newObj.apiVersion ?? '');
-  if (result && typeof result === 'object' && result !== newObj) Object.assign(newObj, result);
+  if (ctx.applying) return;
+  const result = recordUpdateManagedFields(oldObj, newObj, ctx.fieldManager, operation, newObj.apiVersion ?? '') as KubeObject;
+  const managedFields = result.metadata?.managedFields;
+  newObj.metadata ??= {};
+  if (managedFields === undefined) delete newObj.metadata.managedFields;
+  else newObj.metadata.managedFields = managedFields;
 }

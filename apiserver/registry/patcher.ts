@@ -3,10 +3,11 @@
 // upstream's patcher does. Apply creates the object when it does not exist.
 import { BadRequestError, InvalidError, NotFoundError, field } from '../../api/errors.js';
 import type { PatchType } from '../http/media.js';
-import { applyJsonPatch } from '../patch/json-patch.js';
+import { applyJSONPatch } from '../patch/json-patch.js';
 import { applyMergePatch } from '../patch/merge-patch.js';
 import { strategicMergePatch } from '../patch/strategic-merge-patch.js';
 import { serverSideApply } from '../patch/apply.js';
+import { builtinSchemaFor } from '../patch/patch-meta.js';
 import type { KubeObject } from './codec.js';
 import type { WriteContext } from './context.js';
 import type { ResourceStore, WriteTarget } from './store.js';
@@ -31,25 +32,26 @@ export async function patchObject(store: ResourceStore, request: PatchRequest, c
       throw new BadRequestError('error decoding YAML: the apply configuration must be an object');
     }
     const applied = request.patch as KubeObject;
+    const applyCtx: WriteContext = { ...ctx, applying: true };
     try {
       const object = await store.guaranteedUpdate(
         request.namespace,
         request.name,
         (current) => {
-          const { result } = serverSideApply(current, applied, ctx.fieldManager, request.force, kindRef);
-          return store.prepareUpdate(current, result, { ...ctx, fieldManager: ctx.fieldManager }, request.target);
+          const { result } = serverSideApply(current, applied, ctx.fieldManager, request.force, builtinSchemaFor(kindRef));
+          return store.prepareUpdate(current, result, applyCtx, request.target);
         },
-        ctx,
+        applyCtx,
       );
       return { object, created: false };
     } catch (err) {
       if (!(err instanceof NotFoundError) || request.target !== 'main') throw err;
     }
-    const { result } = serverSideApply(undefined, applied, ctx.fieldManager, request.force, kindRef);
+    const { result } = serverSideApply(undefined, applied, ctx.fieldManager, request.force, builtinSchemaFor(kindRef));
     const meta = ((result as KubeObject).metadata ??= {});
     if (meta.name === undefined) meta.name = request.name;
     if (meta.name !== request.name) throw new BadRequestError(`the name of the object (${meta.name}) does not match the name on the URL (${request.name})`);
-    return { object: await store.create(request.namespace, result, ctx), created: true };
+    return { object: await store.create(request.namespace, result, applyCtx), created: true };
   }
   checkPatchShape(request.type, request.patch);
   const object = await store.guaranteedUpdate(
@@ -86,7 +88,7 @@ function pinnedVersion(patch: unknown): string | undefined {
 function applyPatch(type: PatchType, current: KubeObject, patch: unknown, kindRef: { group: string; version: string; kind: string }): unknown {
   switch (type) {
     case 'json':
-      return applyJsonPatch(current, patch as any);
+      return applyJSONPatch(current, patch as any);
     case 'merge':
       return applyMergePatch(current, patch as any);
     case 'strategic':

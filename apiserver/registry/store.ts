@@ -170,7 +170,7 @@ export class ResourceStore {
   private validate(obj: KubeObject, old?: KubeObject): void {
     const errors = old ? validateUpdate(obj, old) : validateCreate(obj);
     const seen = new Set<string>();
-    const unique = errors.filter((e) => (seen.has(e.toString()) ? false : (seen.add(e.toString()), true)));
+    const unique = errors.filter((e: FieldError) => (seen.has(e.toString()) ? false : (seen.add(e.toString()), true)));
     if (unique.length) throw this.invalid(obj, unique);
   }
 
@@ -310,7 +310,8 @@ export class ResourceStore {
     );
   }
 
-  async delete(namespace: string | undefined, name: string, options: DeleteOptions, ctx: WriteContext): Promise<KubeObject> {
+  /** Deletes, or starts a graceful/finalized deletion; `deleted` says whether the object is gone. */
+  async delete(namespace: string | undefined, name: string, options: DeleteOptions, ctx: WriteContext): Promise<{ object: KubeObject; deleted: boolean }> {
     for (let attempt = 0; ; attempt++) {
       const kv = await this.read(namespace, name);
       const current = this.withTypeMeta(decodeKv(kv));
@@ -331,11 +332,11 @@ export class ResourceStore {
       const isNamespace = this.res.group === '' && this.res.plural === 'namespaces';
       const waits = finalizers.length > 0 || grace > 0 || isNamespace;
       if (!waits) {
-        if (ctx.dryRun) return current;
+        if (ctx.dryRun) return { object: current, deleted: true };
         try {
           const { revision } = await this.storage.delete(kv.key, kv.modRevision);
           meta.resourceVersion = String(revision);
-          return current;
+          return { object: current, deleted: true };
         } catch (err) {
           if (err instanceof StorageConflict && attempt < MAX_RETRIES) continue;
           throw translateStorageError(err, this.res, name);
@@ -343,7 +344,7 @@ export class ResourceStore {
       }
       if (isNamespace) {
         if (nmeta.deletionTimestamp && (next.spec?.finalizers ?? []).length === 0 && finalizers.length === 0) {
-          return ctx.dryRun ? current : this.removeFromStorage(kv, name, current);
+          return { object: ctx.dryRun ? current : await this.removeFromStorage(kv, name, current), deleted: true };
         }
         next.status = { ...(next.status ?? {}), phase: 'Terminating' };
       }
@@ -357,13 +358,13 @@ export class ResourceStore {
         nmeta.deletionGracePeriodSeconds = grace;
       }
       if (this.res.group === '' && this.res.plural === 'pods' && grace === 0 && finalizers.length === 0) {
-        return ctx.dryRun ? current : this.removeFromStorage(kv, name, current);
+        return { object: ctx.dryRun ? current : await this.removeFromStorage(kv, name, current), deleted: true };
       }
-      if (encode(next) === encode(current) || ctx.dryRun) return next;
+      if (encode(next) === encode(current) || ctx.dryRun) return { object: next, deleted: false };
       try {
         const revision = await this.storage.update(kv.key, encode(next), kv.modRevision);
         nmeta.resourceVersion = String(revision);
-        return next;
+        return { object: next, deleted: false };
       } catch (err) {
         if (err instanceof StorageConflict && attempt < MAX_RETRIES) continue;
         throw translateStorageError(err, this.res, name);
@@ -376,7 +377,7 @@ export class ResourceStore {
     const deleted: KubeObject[] = [];
     for (const item of items) {
       try {
-        deleted.push(await this.delete(item.metadata!.namespace, item.metadata!.name, options, ctx));
+        deleted.push((await this.delete(item.metadata!.namespace, item.metadata!.name, options, ctx)).object);
       } catch (err) {
         if (!(err instanceof StatusError && err.code === 404)) throw err;
       }

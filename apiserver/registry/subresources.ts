@@ -3,7 +3,7 @@
 import { BadRequestError, ConflictError, InvalidError, field } from '../../api/errors.js';
 import { selectorFromLabelSelector } from '../../api/labels.js';
 import type { PatchType } from '../http/media.js';
-import { applyJsonPatch } from '../patch/json-patch.js';
+import { applyJSONPatch } from '../patch/json-patch.js';
 import { applyMergePatch } from '../patch/merge-patch.js';
 import type { KubeObject } from './codec.js';
 import type { WriteContext } from './context.js';
@@ -74,7 +74,7 @@ export async function updateScale(
 export function patchScale(type: PatchType, scale: KubeObject, patch: unknown): KubeObject {
   if (type === 'json') {
     if (!Array.isArray(patch)) throw new BadRequestError('json: cannot unmarshal object into Go value of type []handlers.jsonPatchOp');
-    return applyJsonPatch(scale, patch as any) as KubeObject;
+    return applyJSONPatch(scale, patch as any) as KubeObject;
   }
   if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) throw new BadRequestError('the patch must be an object');
   // Scale has no lists: strategic merge and merge patch coincide.

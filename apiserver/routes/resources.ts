@@ -6,7 +6,7 @@ import { BadRequestError, MethodNotAllowedError, StatusError } from '../../api/e
 import { apiVersionOf, type ResourceInfo } from '../../api/resources.js';
 import { negotiateRepresentation, parseBody, patchTypeOf, type Representation } from '../http/media.js';
 import { matchResourcePath, type ResourceRequest } from '../http/request-info.js';
-import { toTable } from '../table/index.js';
+import { toTable } from '../table/table.js';
 import type { KubeObject } from '../registry/codec.js';
 import type { FieldValidation, UserInfo, WriteContext } from '../registry/context.js';
 import { patchObject } from '../registry/patcher.js';
@@ -293,9 +293,8 @@ async function dispatch(
       const ctx = writeContext(request, query, user);
       const raw = request.body as string | undefined;
       const opts = deleteOptions(query, raw && raw.trim() ? body() : undefined);
-      const obj = await store.delete(ns, name, opts, ctx);
-      const stillThere = obj.metadata?.deletionTimestamp !== undefined && (obj.metadata?.finalizers?.length || (obj.metadata?.deletionGracePeriodSeconds ?? 0) > 0 || res.plural === 'namespaces');
-      if (stillThere) {
+      const { object: obj, deleted } = await store.delete(ns, name, opts, ctx);
+      if (!deleted) {
         reply.code(202);
         return obj;
       }

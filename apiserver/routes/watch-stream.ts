@@ -6,7 +6,7 @@ import { apiVersionOf, type ResourceInfo } from '../../api/resources.js';
 import type { Representation } from '../http/media.js';
 import { startWatch, type ApiWatchEvent } from '../registry/watch.js';
 import type { Storage } from '../storage/interface.js';
-import { toTable } from '../table/index.js';
+import { toTable } from '../table/table.js';
 
 export interface WatchParams {
   namespace?: string;

@@ -3,8 +3,12 @@
 // Skips (with the reason) when /usr/bin/etcd is absent; leaves no etcd process behind.
 
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startEtcd, etcdSkipReason, type TestEtcd } from '../../test/support/etcd.js';
+import { startEtcd, etcdSkipReason, type TestEtcd, type TestEtcdTls } from '../../test/support/etcd.js';
 import { storageContract, takeEvents, watchError } from './contract.js';
 import { createEtcdStorage } from './etcd.js';
 import { StorageError, StorageUnavailable } from './interface.js';
@@ -77,6 +81,34 @@ describe('etcd storage', { skip }, () => {
 });
 
 describe('etcd storage when etcd dies', { skip }, () => {
+  it('a request that times out on a stalled etcd fails with Unavailable but leaves watches open', async () => {
+    const own = await startEtcd();
+    const s = createEtcdStorage({ endpoints: [own.endpoint], requestTimeoutMs: 1000 });
+    try {
+      const w = s.watch('/stall/', await s.currentRevision());
+      const first = takeEvents(w, 1);
+      const r1 = await s.create('/stall/a', '1');
+      assert.equal((await first)[0].revision, r1);
+
+      process.kill(own.pid, 'SIGSTOP');
+      try {
+        const started = Date.now();
+        await assert.rejects(s.get('/stall/a'), StorageUnavailable);
+        const took = Date.now() - started;
+        assert.ok(took >= 900 && took < 3000, `deadline took ${took} ms`);
+      } finally {
+        process.kill(own.pid, 'SIGCONT');
+      }
+      const next = takeEvents(w, 1);
+      const r2 = await s.update('/stall/a', '2', r1);
+      assert.equal((await next)[0].revision, r2);
+      w.close();
+    } finally {
+      await s.close();
+      await own.stop();
+    }
+  });
+
   it('ends watches with Unavailable, fails calls quickly, and works again once etcd is back', async () => {
     const own = await startEtcd();
     const s = createEtcdStorage({ endpoints: [own.endpoint] });
@@ -115,6 +147,71 @@ describe('etcd storage when etcd dies', { skip }, () => {
     } finally {
       await s.close();
       await own.stop();
+    }
+    // stop() leaves nothing behind: no process, no data.
+    assert.ok(own.pid > 0);
+    assert.throws(() => process.kill(own.pid, 0), /ESRCH/);
+    assert.equal(existsSync(own.dataDir), false);
+  });
+});
+
+/** A throwaway CA, an etcd serving cert for 127.0.0.1 and a client cert, made with the openssl CLI. */
+function makePki(dir: string): TestEtcdTls {
+  const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  ssl('req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.crt', '-subj', '/CN=k8ts-test-ca', '-days', '1',
+    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
+  for (const [name, ext] of [
+    ['server', 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth,clientAuth\n'],
+    ['client', 'extendedKeyUsage=clientAuth\n'],
+  ] as const) {
+    ssl('req', ...ec, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=k8ts-test-${name}`);
+    writeFileSync(join(dir, `${name}.ext`), ext);
+    ssl('x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial',
+      '-out', `${name}.crt`, '-days', '1', '-extfile', `${name}.ext`);
+  }
+  return {
+    caFile: join(dir, 'ca.crt'),
+    serverCertFile: join(dir, 'server.crt'),
+    serverKeyFile: join(dir, 'server.key'),
+    clientCertFile: join(dir, 'client.crt'),
+    clientKeyFile: join(dir, 'client.key'),
+  };
+}
+
+describe('etcd storage over mTLS', { skip }, () => {
+  it('talks to an https etcd with a client certificate, and fails with Unavailable without one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'k8ts-etcd-pki-'));
+    let own: TestEtcd | undefined;
+    try {
+      const tls = makePki(dir);
+      own = await startEtcd({ tls });
+      assert.match(own.endpoint, /^https:\/\/127\.0\.0\.1:\d+$/);
+      const s = createEtcdStorage({
+        endpoints: [own.endpoint],
+        caFile: tls.caFile,
+        certFile: tls.clientCertFile,
+        keyFile: tls.clientKeyFile,
+      });
+      try {
+        const w = s.watch('/tls/', await s.currentRevision());
+        const rev = await s.create('/tls/a', 'secret');
+        assert.equal((await takeEvents(w, 1))[0].revision, rev);
+        w.close();
+        assert.equal((await s.get('/tls/a'))?.value, 'secret');
+      } finally {
+        await s.close();
+      }
+
+      const noClientCert = createEtcdStorage({ endpoints: [own.endpoint], caFile: tls.caFile });
+      try {
+        await assert.rejects(noClientCert.get('/tls/a'), StorageUnavailable);
+      } finally {
+        await noClientCert.close();
+      }
+    } finally {
+      await own?.stop();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -51,7 +51,8 @@ export function createEtcdStorage(options: EtcdStorageOptions): Storage {
 class EtcdStorage implements Storage {
   private readonly client: Etcd3;
   private readonly dialTimeoutMs: number;
-  private readonly watches = new Set<WatchQueue>();
+  /** Open watches and how to release their gRPC stream. */
+  private readonly watches = new Map<WatchQueue, () => void>();
   private closed = false;
 
   constructor(options: EtcdStorageOptions) {
@@ -59,7 +60,9 @@ class EtcdStorage implements Storage {
     this.dialTimeoutMs = options.dialTimeoutMs ?? 2000;
     const requestTimeoutMs = options.requestTimeoutMs ?? 5000;
     const tls = options.caFile !== undefined || options.certFile !== undefined || options.keyFile !== undefined;
-    this.client = new Etcd3({
+    // Note: after a failed unary call etcd3 closes the host's channels; open watch streams survive
+    // that (grpc-js closes channels gracefully), which the "stalled etcd" test pins down.
+    const base: IOptions = {
       hosts: options.endpoints,
       credentials: tls
         ? {
@@ -75,13 +78,14 @@ class EtcdStorage implements Storage {
         // Reconnect soon after etcd comes back instead of gRPC's default backoff of up to 2 minutes.
         'grpc.initial_reconnect_backoff_ms': 200,
         'grpc.max_reconnect_backoff_ms': 2000,
-        // Notice a dead peer on an otherwise idle watch stream (etcd allows pings every 5 s).
+        // Notice a dead peer on an otherwise idle watch stream within 15 s (etcd allows pings every 5 s).
         'grpc.keepalive_time_ms': 10_000,
         'grpc.keepalive_timeout_ms': 5000,
         // Big lists and watch catch-up batches exceed gRPC's 4 MiB default (Kubernetes uses MaxInt32).
         'grpc.max_receive_message_length': 2 ** 31 - 1,
       },
-    });
+    };
+    this.client = new Etcd3(base);
   }
 
   async get(key: string): Promise<KeyValue | undefined> {
@@ -189,7 +193,7 @@ class EtcdStorage implements Storage {
       fail(new StorageUnavailable('etcd storage is closed'));
       return queue;
     }
-    this.watches.add(queue);
+    this.watches.set(queue, release);
 
     const onResponse = (res: IWatchResponse) => {
       if (res.created) clearTimeout(createTimer);
@@ -252,8 +256,11 @@ class EtcdStorage implements Storage {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const queue of [...this.watches]) queue.end();
-    for (const queue of [...this.watches]) queue.close();
+    // Consumers still read what arrived, then the end; the streams go now.
+    for (const [queue, release] of [...this.watches]) {
+      queue.end();
+      release();
+    }
     this.client.close();
   }
 

@@ -1,3 +1,5 @@
+// Unit tests of humanDuration against upstream duration.HumanDuration's boundaries.
+// Pure: a fixed `now`, no clock, no I/O.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { humanDuration, translateTimestampSince } from './duration.js';

@@ -1,3 +1,5 @@
+// Unit tests of the Pod printer: STATUS, READY and RESTARTS as upstream printPod computes them.
+// Pure: a fixed `now`, no clock, no I/O.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Pod } from 'kubernetes-types/core/v1.js';

@@ -1,3 +1,5 @@
+// Unit tests of toTable and every printer: headers, realistic objects and their expected cells.
+// Pure: a fixed `now`, no clock, no I/O.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { findByKind, RESOURCES } from '../../api/resources.js';

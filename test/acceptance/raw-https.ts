@@ -44,6 +44,7 @@ export function send(creds: Credentials, req: RawRequest, timeoutMs: number): Pr
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      request.destroy();
       if (response) {
         response.body = Buffer.concat(chunks).toString('utf8');
         resolve(response);
@@ -88,7 +89,32 @@ export function send(creds: Credentials, req: RawRequest, timeoutMs: number): Pr
       finish(new Error(`no complete response within ${timeoutMs} ms`));
     }, timeoutMs);
     request.on('error', (err) => finish(err));
-    if (req.body !== undefined) request.end(req.body);
-    else request.end();
+    const body = req.body === undefined ? undefined : Buffer.from(req.body);
+    if (body === undefined || body.length <= UPLOAD_CHUNK) {
+      request.end(body);
+      return;
+    }
+    // A large body goes in chunks and stops once the server has answered (e.g. 413 after the
+    // headers): writing on into a socket the server closed would lose its answer to EPIPE.
+    void (async () => {
+      for (let offset = 0; offset < body.length; offset += UPLOAD_CHUNK) {
+        if (response || settled) return;
+        const more = request.write(body.subarray(offset, offset + UPLOAD_CHUNK));
+        if (!more) {
+          await new Promise<void>((resolve) => {
+            const done = () => {
+              request.off('drain', done);
+              request.off('close', done);
+              resolve();
+            };
+            request.on('drain', done);
+            request.on('close', done);
+          });
+        }
+      }
+      if (!response && !settled) request.end();
+    })();
   });
 }
+
+const UPLOAD_CHUNK = 64 * 1024;

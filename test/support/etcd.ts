@@ -3,9 +3,10 @@
 // (2379/2380), never binds beyond 127.0.0.1, and kills only the process it started, by pid.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { request } from 'node:http';
+import { existsSync, readFileSync } from 'node:fs';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './ports.js';
@@ -21,7 +22,7 @@ export interface TestEtcd {
   /** The client URL, e.g. http://127.0.0.1:41234. */
   readonly endpoint: string;
   readonly dataDir: string;
-  /** The pid of the running etcd (changes after restart()). */
+  /** The pid of the etcd last started (changes after restart()). */
   readonly pid: number;
   /** Kills etcd (SIGTERM, then SIGKILL) and removes the data dir. Idempotent. */
   stop(): Promise<void>;
@@ -31,9 +32,21 @@ export interface TestEtcd {
   restart(): Promise<void>;
 }
 
+/** PEM files for an etcd that serves https and requires client certificates signed by caFile. */
+export interface TestEtcdTls {
+  caFile: string;
+  serverCertFile: string;
+  serverKeyFile: string;
+  /** The client identity startEtcd itself uses to probe /health. */
+  clientCertFile: string;
+  clientKeyFile: string;
+}
+
 export interface StartEtcdOptions {
   /** Extra etcd flags (e.g. --auto-compaction-retention). */
   extraArgs?: string[];
+  /** Serve the client URL over mTLS (endpoint becomes https://...). */
+  tls?: TestEtcdTls;
   /** How long to wait for etcd to serve; default 20 s. */
   startTimeoutMs?: number;
 }
@@ -53,7 +66,7 @@ export async function startEtcd(options: StartEtcdOptions = {}): Promise<TestEtc
     const clientPort = await freePort();
     let peerPort = await freePort();
     while (peerPort === clientPort) peerPort = await freePort();
-    const spec: Spec = { dataDir, clientPort, peerPort, extraArgs: options.extraArgs ?? [], timeoutMs };
+    const spec: Spec = { dataDir, clientPort, peerPort, extraArgs: options.extraArgs ?? [], timeoutMs, tls: options.tls };
     try {
       const proc = await launch(spec);
       return handle(spec, proc);
@@ -71,17 +84,23 @@ interface Spec {
   peerPort: number;
   extraArgs: string[];
   timeoutMs: number;
+  tls?: TestEtcdTls;
+}
+
+function clientUrl(spec: Spec): string {
+  return `${spec.tls ? 'https' : 'http'}://127.0.0.1:${spec.clientPort}`;
 }
 
 function handle(spec: Spec, first: ChildProcess): TestEtcd {
   let proc: ChildProcess | undefined = first;
+  let lastPid = first.pid ?? 0;
   let stopped = false;
-  const endpoint = `http://127.0.0.1:${spec.clientPort}`;
+  const endpoint = clientUrl(spec);
   return {
     endpoint,
     dataDir: spec.dataDir,
     get pid() {
-      return proc?.pid ?? -1;
+      return lastPid;
     },
     kill() {
       if (proc) killNow(proc);
@@ -91,6 +110,7 @@ function handle(spec: Spec, first: ChildProcess): TestEtcd {
       if (proc) await terminate(proc, 'SIGKILL');
       proc = undefined;
       proc = await launch(spec);
+      lastPid = proc.pid ?? 0;
     },
     async stop() {
       if (stopped) return;
@@ -103,7 +123,7 @@ function handle(spec: Spec, first: ChildProcess): TestEtcd {
 }
 
 async function launch(spec: Spec): Promise<ChildProcess> {
-  const client = `http://127.0.0.1:${spec.clientPort}`;
+  const client = clientUrl(spec);
   const peer = `http://127.0.0.1:${spec.peerPort}`;
   const args = [
     '--name', 'k8ts-test',
@@ -117,6 +137,14 @@ async function launch(spec: Spec): Promise<ChildProcess> {
     '--logger', 'zap',
     '--log-outputs', 'stderr',
     '--log-level', 'warn',
+    ...(spec.tls
+      ? [
+          '--cert-file', spec.tls.serverCertFile,
+          '--key-file', spec.tls.serverKeyFile,
+          '--trusted-ca-file', spec.tls.caFile,
+          '--client-cert-auth',
+        ]
+      : []),
     ...spec.extraArgs,
   ];
   const proc = spawn(ETCD_BINARY, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -140,7 +168,7 @@ async function launch(spec: Spec): Promise<ChildProcess> {
   let delay = 20;
   for (;;) {
     if (exited !== undefined) throw new Error(`${exited}\n${tail}`);
-    if (await healthy(client)) return proc;
+    if (await healthy(client, spec.tls)) return proc;
     if (Date.now() > deadline) {
       await terminate(proc, 'SIGKILL');
       throw new Error(`etcd did not become healthy on ${client} within ${spec.timeoutMs} ms\n${tail}`);
@@ -151,15 +179,27 @@ async function launch(spec: Spec): Promise<ChildProcess> {
 }
 
 /** One GET /health on the client URL; true when etcd reports itself healthy. */
-function healthy(base: string): Promise<boolean> {
+function healthy(base: string, tls: TestEtcdTls | undefined): Promise<boolean> {
   return new Promise((resolve) => {
-    const req = request(`${base}/health`, { timeout: 1000 }, (res) => {
+    const onResponse = (res: IncomingMessage) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
       res.on('end', () => resolve(res.statusCode === 200 && /"health"\s*:\s*"true"/.test(body)));
       res.on('error', () => resolve(false));
-    });
+    };
+    const req = tls
+      ? httpsRequest(
+          `${base}/health`,
+          {
+            timeout: 1000,
+            ca: readFileSync(tls.caFile),
+            cert: readFileSync(tls.clientCertFile),
+            key: readFileSync(tls.clientKeyFile),
+          },
+          onResponse,
+        )
+      : httpRequest(`${base}/health`, { timeout: 1000 }, onResponse);
     req.on('timeout', () => req.destroy());
     req.on('error', () => resolve(false));
     req.end();
