@@ -1,5 +1,5 @@
-// The OpenAPI v3 index and documents carry what kubectl 1.32 reads: fieldValidation at path level of
-// every PATCH path (QueryParamVerifierV3), GVK extensions, patch content types and patch metadata.
+// The OpenAPI v3 index and documents carry what kubectl 1.32 reads: fieldValidation among the
+// parameters of every PATCH operation (QueryParamVerifierV3 reads op.OperationProps.Parameters), GVK extensions, patch content types and patch metadata.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -19,15 +19,17 @@ test('index lists one entry per group-version with a hash of its document', () =
   assert.deepEqual(openApiV3Index(), index, 'stable between calls');
 });
 
-test('apps/v1: deployment item path has fieldValidation at path level and an SMP-capable PATCH', () => {
+test('apps/v1: deployment item PATCH has fieldValidation and SMP content types', () => {
   const doc = openApiV3Document('apps', 'v1');
   assert.equal(doc.openapi, '3.0.0');
   assert.deepEqual(doc.info, { title: 'Kubernetes', version: 'v1.32.0' });
   const item = doc.paths['/apis/apps/v1/namespaces/{namespace}/deployments/{name}'] as Obj;
   assert.ok(item, 'item path');
   const names = (item.parameters as Obj[]).map((p) => p.name);
-  for (const n of ['name', 'namespace', 'dryRun', 'fieldManager', 'fieldValidation', 'pretty']) assert.ok(names.includes(n), n);
-  const fv = (item.parameters as Obj[]).find((p) => p.name === 'fieldValidation')!;
+  for (const n of ['name', 'namespace', 'pretty']) assert.ok(names.includes(n), n);
+  const opNames = (item.patch.parameters as Obj[]).map((p) => p.name);
+  for (const n of ['dryRun', 'fieldManager', 'fieldValidation', 'force']) assert.ok(opNames.includes(n), n);
+  const fv = (item.patch.parameters as Obj[]).find((p) => p.name === 'fieldValidation')!;
   assert.equal(fv.in, 'query');
   assert.deepEqual(fv.schema.type, 'string');
   assert.match(fv.description, /Strict/);
@@ -64,7 +66,7 @@ test('kubectl QueryParamVerifierV3 finds fieldValidation for every kind that can
       const gvk = props.patch?.['x-kubernetes-group-version-kind'];
       if (!gvk || gvk.group !== res.group || gvk.version !== res.version || gvk.kind !== res.kind) continue;
       matched++;
-      assert.ok((props.parameters as Obj[]).some((p) => p.name === 'fieldValidation' && p.in === 'query'), path);
+      assert.ok((props.patch.parameters as Obj[]).some((p) => p.name === 'fieldValidation' && p.in === 'query'), path);
     }
     assert.ok(matched > 0, `${res.kind} has a PATCH path`);
   }

@@ -1,5 +1,5 @@
 // Builds the OpenAPI v3 index and per-group-version documents kubectl 1.32 reads (/openapi/v3):
-// upstream paths, operations with GVK/action extensions, fieldValidation at path level, and schemas
+// upstream paths, operations with GVK/action extensions, fieldValidation on each write operation, and schemas
 // carrying patch metadata. Pure builders returning plain (frozen, memoised) objects; no HTTP here.
 
 import { createHash } from 'node:crypto';
@@ -121,6 +121,8 @@ function defName(group: string, version: string, kind: string): string {
 const STATUS = `${META_V1}.Status`;
 const DELETE_OPTIONS = `${META_V1}.DeleteOptions`;
 
+const WRITE_PARAMS = (): Obj[] => [query('dryRun'), query('fieldManager'), query('fieldValidation')];
+
 /** Adds the paths of one resource (collection, item, all-namespaces list, subresources). */
 function addResourcePaths(paths: Record<string, Obj>, res: ResourceInfo): void {
   const { group, version, kind, plural } = res;
@@ -135,7 +137,7 @@ function addResourcePaths(paths: Record<string, Obj>, res: ResourceInfo): void {
   const listRef = ref(defName(group, version, `${kind}List`));
   const verbs = new Set(res.verbs);
   const nsParam = res.namespaced ? [pathParam('namespace', DESCRIPTIONS.namespace)] : [];
-  const writeParams = [query('dryRun'), query('fieldManager'), query('fieldValidation')];
+  const writeParams = WRITE_PARAMS();
   const listParams = [
     query('allowWatchBookmarks', 'boolean'),
     query('continue'),
@@ -176,25 +178,28 @@ function addResourcePaths(paths: Record<string, Obj>, res: ResourceInfo): void {
     };
   }
 
-  const itemParams = (what: string): Obj[] => [pathParam('name', `name of the ${what}`), ...nsParam, ...writeParams, query('pretty')];
+  // As upstream: path-level name/namespace/pretty; the write parameters sit on each operation,
+  // where kubectl's QueryParamVerifierV3 looks for fieldValidation on the PATCH operation.
+  const itemParams = (what: string): Obj[] => [pathParam('name', `name of the ${what}`), ...nsParam, query('pretty')];
   const itemPath: Obj = { parameters: itemParams(kind) };
   if (verbs.has('get')) itemPath.get = operation(`read${g}${scope}${kind}`, 'get', gvk, tags, { responses: responses({ '200': 'OK' }, kindRef) });
   if (verbs.has('update')) {
     itemPath.put = operation(`replace${g}${scope}${kind}`, 'put', gvk, tags, {
+      parameters: writeParams,
       requestBody: { content: { '*/*': { schema: kindRef } }, required: true },
       responses: responses({ '200': 'OK', '201': 'Created' }, kindRef),
     });
   }
   if (verbs.has('patch')) {
     itemPath.patch = operation(`patch${g}${scope}${kind}`, 'patch', gvk, tags, {
-      parameters: [query('force', 'boolean')],
+      parameters: [...writeParams, query('force', 'boolean')],
       requestBody: { content: content(PATCH_TYPES, kindRef), required: true },
       responses: responses({ '200': 'OK', '201': 'Created' }, kindRef),
     });
   }
   if (verbs.has('delete')) {
     itemPath.delete = operation(`delete${g}${scope}${kind}`, 'delete', gvk, tags, {
-      parameters: [query('gracePeriodSeconds', 'integer'), query('propagationPolicy')],
+      parameters: [query('dryRun'), query('gracePeriodSeconds', 'integer'), query('propagationPolicy')],
       requestBody: { content: { '*/*': { schema: ref(DELETE_OPTIONS) } } },
       responses: responses({ '200': 'OK', '202': 'Accepted' }, ref(STATUS)),
     });
@@ -218,19 +223,21 @@ function addSubresourcePath(paths: Record<string, Obj>, res: ResourceInfo, sub: 
   if (verbs.has('get')) path.get = operation(`read${g}${scope}${res.kind}${suffix}`, 'get', gvk, tags, { responses: responses({ '200': 'OK' }, schema) });
   if (verbs.has('update')) {
     path.put = operation(`replace${g}${scope}${res.kind}${suffix}`, 'put', gvk, tags, {
+      parameters: WRITE_PARAMS(),
       requestBody: { content: { '*/*': { schema } }, required: true },
       responses: responses({ '200': 'OK', '201': 'Created' }, schema),
     });
   }
   if (verbs.has('patch')) {
     path.patch = operation(`patch${g}${scope}${res.kind}${suffix}`, 'patch', gvk, tags, {
-      parameters: [query('force', 'boolean')],
+      parameters: [...WRITE_PARAMS(), query('force', 'boolean')],
       requestBody: { content: content(PATCH_TYPES, schema), required: true },
       responses: responses({ '200': 'OK', '201': 'Created' }, schema),
     });
   }
   if (verbs.has('create')) {
     path.post = operation(`create${g}${scope}${res.kind}${suffix}`, 'post', gvk, tags, {
+      parameters: WRITE_PARAMS(),
       requestBody: { content: { '*/*': { schema } }, required: true },
       responses: responses({ '200': 'OK', '201': 'Created', '202': 'Accepted' }, schema),
     });

@@ -52,8 +52,10 @@ export function send(creds: Credentials, req: RawRequest, timeoutMs: number): Pr
         reject(err ?? new Error('no response'));
       }
     };
+    const body = req.body === undefined ? undefined : Buffer.from(req.body);
     const headers: Record<string, string | number> = { ...(req.headers ?? {}) };
-    if (req.body !== undefined) headers['Content-Length'] = Buffer.byteLength(req.body);
+    if (body !== undefined) headers['Content-Length'] = body.length;
+    if (body !== undefined && body.length > UPLOAD_CHUNK) headers.Expect = '100-continue';
     const request = https.request(
       {
         host: url.hostname.replace(/^\[|\]$/g, ''),
@@ -89,31 +91,23 @@ export function send(creds: Credentials, req: RawRequest, timeoutMs: number): Pr
       finish(new Error(`no complete response within ${timeoutMs} ms`));
     }, timeoutMs);
     request.on('error', (err) => finish(err));
-    const body = req.body === undefined ? undefined : Buffer.from(req.body);
     if (body === undefined || body.length <= UPLOAD_CHUNK) {
       request.end(body);
       return;
     }
-    // A large body goes in chunks and stops once the server has answered (e.g. 413 after the
-    // headers): writing on into a socket the server closed would lose its answer to EPIPE.
-    void (async () => {
-      for (let offset = 0; offset < body.length; offset += UPLOAD_CHUNK) {
-        if (response || settled) return;
-        const more = request.write(body.subarray(offset, offset + UPLOAD_CHUNK));
-        if (!more) {
-          await new Promise<void>((resolve) => {
-            const done = () => {
-              request.off('drain', done);
-              request.off('close', done);
-              resolve();
-            };
-            request.on('drain', done);
-            request.on('close', done);
-          });
+    // A large body waits for 100 Continue and then goes in paced chunks, stopping once the server
+    // has answered (e.g. 413 after the headers): writing on into a socket the server closed would
+    // lose its answer to EPIPE.
+    request.once('continue', () => {
+      void (async () => {
+        for (let offset = 0; offset < body.length; offset += UPLOAD_CHUNK) {
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          if (response || settled) return;
+          await new Promise<void>((resolve) => request.write(body.subarray(offset, offset + UPLOAD_CHUNK), () => resolve()));
         }
-      }
-      if (!response && !settled) request.end();
-    })();
+        if (!response && !settled) request.end();
+      })();
+    });
   });
 }
 
