@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { UnauthorizedError } from '../api/errors.js';
 import { RESOURCES, type ResourceInfo } from '../api/resources.js';
 import { authenticate, isPublicPath } from './auth/authenticate.js';
-import { installErrorHandlers } from './http/errors.js';
+import { installErrorHandlers, toStatusError } from './http/errors.js';
 import { ApiserverMetrics, type RequestLabels } from './metrics.js';
 import type { UserInfo } from './registry/context.js';
 import { ResourceStore } from './registry/store.js';
@@ -47,6 +47,11 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
       : null,
     // Watches are long-lived; the request timeout is per-verb, not global.
     requestTimeout: 0,
+    // Errors Fastify meets before routing (a malformed URL) still answer as a Status.
+    frameworkErrors: (error, _request, reply: any) => {
+      const status = toStatusError(error);
+      reply.code(status.code).type('application/json').send(status.toStatus());
+    },
   }) as unknown as FastifyInstance;
 
   const metrics = new ApiserverMetrics();

@@ -29,11 +29,15 @@ export function parseBody(raw: string | undefined, contentType: string | undefin
   const text = raw ?? '';
   if (text.trim() === '') throw new BadRequestError('the body of the request was empty');
   if (type === 'application/yaml' || type === 'application/apply-patch+yaml') {
+    let value: unknown;
     try {
-      return parseYaml(text, { uniqueKeys: true, maxAliasCount: 100 });
+      value = parseYaml(text, { uniqueKeys: true, maxAliasCount: 100 });
+      // A self-referencing alias yields a cyclic value, which JSON cannot carry.
+      JSON.stringify(value);
     } catch (err) {
       throw new BadRequestError(`error converting YAML to JSON: ${(err as Error).message.split('\n')[0]}`);
     }
+    return value;
   }
   if (type !== '' && type !== 'application/json' && !(type in PATCH_TYPES)) throw new UnsupportedMediaTypeError(type);
   try {

@@ -16,11 +16,12 @@ export function badPatchError(message: string): StatusError {
 }
 
 /**
- * An error upstream returns as a plain Go error: ErrorToAPIStatus turns it into a 500 with an
- * empty (Unknown) reason and the error text as message.
+ * A patch that cannot apply for a reason upstream reports as a plain Go error (a 500 with an empty
+ * reason there). The fault is the request's, and k8ts promises no 5xx for bad input, so it is a
+ * 400 BadRequest carrying upstream's text.
  */
 export function plainServerError(message: string): StatusError {
-  return new StatusError(500, '', message);
+  return new BadRequestError(message);
 }
 
 /** Go's `%v` rendering of decoded JSON, used in upstream's error texts (`map[a:1 b:x]`). */

@@ -217,11 +217,12 @@ test('a patch key outside $retainKeys is 400', () => {
   assert.equal(err.message, 'invalid patch format of retainKeys');
 });
 
-test('an item without its merge key fails as upstream', () => {
+test('an item without its merge key is a 400 with upstream\'s text', () => {
   const err = statusOf(() =>
     strategicMergePatch(liveDeployment(), { spec: { template: { spec: { containers: [{ image: 'x' }] } } } }, DEPLOYMENT),
   );
-  assert.equal(err.code, 500);
+  assert.equal(err.code, 400);
+  assert.equal(err.reason, 'BadRequest');
   assert.equal(err.message, 'map: map[image:x] does not contain declared merge key: name');
 });
 

@@ -284,6 +284,7 @@ export class ResourceStore {
       else next.status = current.status;
     }
     applyDefaults(next);
+    this.strategy.prepareForUpdate?.(next, current);
     if (this.res.hasSpec && !isDeepStrictEqual(next.spec, current.spec)) meta.generation = (current.metadata!.generation ?? 0) + 1;
     return this.finishUpdate(current, next, ctx);
   }

@@ -7,6 +7,8 @@ import type { KubeObject } from './codec.js';
 export interface Strategy {
   /** Resets what a client may not set on create (status of workloads, a pod's phase, ...). */
   prepareForCreate(obj: KubeObject): void;
+  /** Sets what the system keeps true on every write of the main resource. */
+  prepareForUpdate?(obj: KubeObject, old: KubeObject): void;
   /** Grace period in seconds for a graceful delete, or 0 to delete at once. */
   gracePeriod(obj: KubeObject, requested: number | undefined): number;
 }
@@ -48,10 +50,36 @@ const podStrategy: Strategy = {
   },
 };
 
+/** Upstream labels every namespace with its own name, so selectors can pick namespaces by name. */
+function labelNamespaceName(ns: KubeObject): void {
+  const meta = (ns.metadata ??= {});
+  meta.labels = { ...(meta.labels ?? {}), 'kubernetes.io/metadata.name': meta.name };
+}
+
 const namespaceStrategy: Strategy = {
   prepareForCreate(ns) {
     ns.status = { phase: 'Active' };
+    labelNamespaceName(ns);
   },
+  prepareForUpdate: labelNamespaceName,
+  gracePeriod: () => 0,
+};
+
+/** Upstream's Secret conversion: stringData is merged into data (base64) and never stored. */
+function mergeStringData(secret: KubeObject): void {
+  const stringData = secret.stringData;
+  delete secret.stringData;
+  if (stringData === null || typeof stringData !== 'object' || Array.isArray(stringData)) return;
+  const data = secret.data !== null && typeof secret.data === 'object' && !Array.isArray(secret.data) ? secret.data : {};
+  for (const [key, value] of Object.entries(stringData)) {
+    if (typeof value === 'string') data[key] = Buffer.from(value, 'utf8').toString('base64');
+  }
+  secret.data = data;
+}
+
+const secretStrategy: Strategy = {
+  prepareForCreate: mergeStringData,
+  prepareForUpdate: mergeStringData,
   gracePeriod: () => 0,
 };
 
@@ -61,6 +89,7 @@ const statusReset: Strategy = { prepareForCreate: resetStatus, gracePeriod: () =
 export function strategyFor(res: ResourceInfo): Strategy {
   if (res.group === '' && res.plural === 'pods') return podStrategy;
   if (res.group === '' && res.plural === 'namespaces') return namespaceStrategy;
+  if (res.group === '' && res.plural === 'secrets') return secretStrategy;
   // Upstream clears the status of workloads, claims and ingresses on create; nodes and services keep theirs.
   if (res.hasStatus && !(res.group === '' && ['nodes', 'services', 'persistentvolumes'].includes(res.plural))) return statusReset;
   return plain;

@@ -28,7 +28,7 @@ export function checkObjectStructure(res: ResourceInfo, body: unknown, ctx: Writ
   }
   if (result.unknownFields.length > 0) {
     if (ctx.fieldValidation === 'Strict') {
-      throw new BadRequestError(`strict decoding error: ${result.unknownFields.map((f) => `unknown field "${f.replace(/^\./, '')}"`).join(', ')}`);
+      throw new BadRequestError(`${res.kind} in version "${res.version}" cannot be handled as a ${res.kind}: strict decoding error: ${result.unknownFields.map((f) => `unknown field "${f.replace(/^\./, '')}"`).join(', ')}`);
     }
     if (ctx.fieldValidation === 'Warn') {
       for (const f of result.unknownFields) ctx.warnings.push(`unknown field "${f.replace(/^\./, '')}"`);

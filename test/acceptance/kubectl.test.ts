@@ -203,10 +203,6 @@ describe('stock kubectl against the apiserver', { skip: KUBECTL ? false : 'kubec
       'deployment.apps/web created',
       'service/web created',
     ]);
-    // stringData is write-only: the server stores it base64-encoded under data.
-    assert.equal(await jsonpath(['get', 'secret', 'web-secret', '-n', NS], '{.data.password}'), Buffer.from('s3cret').toString('base64'));
-    assert.equal(await jsonpath(['get', 'service', 'web', '-n', NS], '{.spec.ports[0].port}'), '80');
-
     const second = await file('app-v2.yaml', manifests('green', 'busybox:1.36'));
     assert.deepEqual(lines(await ok(['apply', '-f', second])), [
       'configmap/web-config configured',
@@ -216,8 +212,12 @@ describe('stock kubectl against the apiserver', { skip: KUBECTL ? false : 'kubec
     ]);
     assert.equal(await jsonpath(['get', 'configmap', 'web-config', '-n', NS], '{.data.color}'), 'green');
     assert.equal(await jsonpath(['get', 'deployment', 'web', '-n', NS], '{.spec.template.spec.containers[0].image}'), 'busybox:1.36');
+    assert.equal(await jsonpath(['get', 'service', 'web', '-n', NS], '{.spec.ports[0].port}'), '80');
     const lastApplied = await jsonpath(['get', 'configmap', 'web-config', '-n', NS], '{.metadata.annotations.kubectl\\.kubernetes\\.io/last-applied-configuration}');
     assert.equal(JSON.parse(lastApplied).data.color, 'green', lastApplied);
+    // stringData is write-only: the server stores it base64-encoded under data.
+    assert.equal(await jsonpath(['get', 'secret', 'web-secret', '-n', NS], '{.data.password}'), Buffer.from('s3cret').toString('base64'));
+    assert.equal(await jsonpath(['get', 'secret', 'web-secret', '-n', NS], '{.stringData}'), '');
   });
 
   test('kubectl get prints the default table, wide columns, yaml, json, names and jsonpath', async () => {
@@ -331,13 +331,14 @@ describe('stock kubectl against the apiserver', { skip: KUBECTL ? false : 'kubec
   test('kubectl replace -f of an edited copy, then of the stale copy is a Conflict', async () => {
     const current = YAML.parse(await ok(['get', 'configmap', 'web-config', '-n', NS, '-o', 'yaml']));
     current.data.color = 'red';
-    const edited = await file('web-config-edited.yaml', YAML.stringify(current));
+    // Written as JSON: kubectl reads YAML 1.1, where an unquoted `yes` would be a bool.
+    const edited = await file('web-config-edited.json', JSON.stringify(current));
     assert.equal((await ok(['replace', '-f', edited])).trim(), 'configmap/web-config replaced');
     assert.equal(await jsonpath(['get', 'configmap', 'web-config', '-n', NS], '{.data.color}'), 'red');
 
     // The same file again carries the resourceVersion the first replace made stale.
     current.data.color = 'purple';
-    const stale = await file('web-config-stale.yaml', YAML.stringify(current));
+    const stale = await file('web-config-stale.json', JSON.stringify(current));
     const conflict = await fails(['replace', '-f', stale]);
     assert.match(
       conflict.stderr,
