@@ -7,6 +7,7 @@ import { UnauthorizedError } from '../api/errors.js';
 import { RESOURCES, type ResourceInfo } from '../api/resources.js';
 import { authenticate, isPublicPath } from './auth/authenticate.js';
 import { installErrorHandlers, toStatusError } from './http/errors.js';
+import { decodeKubernetesProtobuf, PROTOBUF_CONTENT_TYPE } from './protobuf/index.js';
 import { ApiserverMetrics, type RequestLabels } from './metrics.js';
 import type { UserInfo } from './registry/context.js';
 import { ResourceStore } from './registry/store.js';
@@ -61,6 +62,14 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   installErrorHandlers(app);
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: MAX_REQUEST_BYTES }, (_request, body, done) => done(null, body));
+  // Typed client-go writes (kubectl create namespace, ...) arrive as Kubernetes protobuf.
+  app.addContentTypeParser(PROTOBUF_CONTENT_TYPE, { parseAs: 'buffer', bodyLimit: MAX_REQUEST_BYTES }, (_request, body, done) => {
+    try {
+      done(null, decodeKubernetesProtobuf(body as Buffer));
+    } catch (err) {
+      done(err as Error, undefined);
+    }
+  });
 
   app.addHook('onRequest', async (request: FastifyRequest) => {
     request.startedAt = process.hrtime.bigint();

@@ -23,8 +23,17 @@ export function patchTypeOf(contentType: string | undefined): PatchType {
   return type;
 }
 
-/** Parses a write body (JSON or YAML) into a value; malformed input is a 400 as upstream. */
-export function parseBody(raw: string | undefined, contentType: string | undefined): unknown {
+/** Whether a request carried a body at all (DELETE may or may not). */
+export function hasBody(raw: unknown): boolean {
+  return typeof raw === 'string' ? raw.trim() !== '' : raw !== undefined && raw !== null;
+}
+
+/**
+ * Parses a write body (JSON or YAML) into a value; malformed input is a 400 as upstream. A body
+ * the content-type parser already decoded (protobuf) is returned as it is.
+ */
+export function parseBody(raw: unknown, contentType: string | undefined): unknown {
+  if (raw !== undefined && raw !== null && typeof raw !== 'string') return raw;
   const type = mediaType(contentType);
   const text = raw ?? '';
   if (text.trim() === '') throw new BadRequestError('the body of the request was empty');

@@ -1,6 +1,9 @@
 // A minimal protobuf wire-format reader (varints, fixed widths, length-delimited slices) over a Buffer.
-// It knows nothing about schemas or Kubernetes; it only throws plain Errors on malformed input,
+// It knows nothing about schemas or Kubernetes; it only throws ProtoWireError on malformed input,
 // which the decoder turns into BadRequest.
+
+/** Malformed protobuf input (truncated data, bad wire type, overflow). */
+export class ProtoWireError extends Error {}
 
 export const WIRE_VARINT = 0;
 export const WIRE_FIXED64 = 1;
@@ -31,13 +34,13 @@ export class ProtoReader {
     let result = 0n;
     let shift = 0n;
     for (let i = 0; i < 10; i++) {
-      if (this.pos >= this.end) throw new Error('unexpected EOF');
+      if (this.pos >= this.end) throw new ProtoWireError('unexpected EOF');
       const b = this.buf[this.pos++]!;
       result |= BigInt(b & 0x7f) << shift;
       if (b < 0x80) return BigInt.asUintN(64, result);
       shift += 7n;
     }
-    throw new Error('integer overflow');
+    throw new ProtoWireError('integer overflow');
   }
 
   /** A varint that must fit in a JS number without loss (tags, lengths, int32, enums). */
@@ -45,8 +48,15 @@ export class ProtoReader {
     // Fast path for the common one- and two-byte cases.
     if (this.pos < this.end && this.buf[this.pos]! < 0x80) return this.buf[this.pos++]!;
     const v = this.varint64();
-    if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new Error('integer overflow');
+    if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new ProtoWireError('integer overflow');
     return Number(v);
+  }
+
+  /** A field key: [field number, wire type]. */
+  tag(): [number, number] {
+    const key = this.varint();
+    if (key > 0xffffffff || key >>> 3 === 0) throw new ProtoWireError(`proto: illegal tag ${key >>> 3} (wire type ${key & 7})`);
+    return [key >>> 3, key & 7];
   }
 
   fixed32(): Buffer {
@@ -80,21 +90,20 @@ export class ProtoReader {
         return;
       case WIRE_START_GROUP:
         for (;;) {
-          const tag = this.varint();
-          const wt = tag & 7;
+          const [num, wt] = this.tag();
           if (wt === WIRE_END_GROUP) {
-            if (tag >>> 3 !== fieldNumber) throw new Error('mismatched end group');
+            if (num !== fieldNumber) throw new ProtoWireError('mismatched end group');
             return;
           }
-          this.skip(wt, tag >>> 3);
+          this.skip(wt, num);
         }
       default:
-        throw new Error(`illegal wireType ${wireType} for field ${fieldNumber}`);
+        throw new ProtoWireError(`illegal wireType ${wireType} for field ${fieldNumber}`);
     }
   }
 
   private take(n: number): Buffer {
-    if (n < 0 || this.pos + n > this.end) throw new Error('unexpected EOF');
+    if (n < 0 || this.pos + n > this.end) throw new ProtoWireError('unexpected EOF');
     const out = this.buf.subarray(this.pos, this.pos + n);
     this.pos += n;
     return out;

@@ -26,6 +26,10 @@ export interface FieldSpec {
   name: string;
   type: FieldType;
   repeated?: true;
+  /** JSON requires the field (kubernetes-types has no `?`): clients send it even when empty. */
+  required?: true;
+  /** An embedded Go struct (`json:",inline"`): its fields are merged into the parent object. */
+  inline?: true;
   /** Present for map fields (`type` then names the synthetic entry message and is unused). */
   map?: { key: FieldType; value: FieldType };
 }

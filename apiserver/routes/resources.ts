@@ -4,7 +4,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { BadRequestError, MethodNotAllowedError, StatusError } from '../../api/errors.js';
 import { apiVersionOf, type ResourceInfo } from '../../api/resources.js';
-import { negotiateRepresentation, parseBody, patchTypeOf, type Representation } from '../http/media.js';
+import { hasBody, negotiateRepresentation, parseBody, patchTypeOf, type Representation } from '../http/media.js';
 import { matchResourcePath, type ResourceRequest } from '../http/request-info.js';
 import { toTable } from '../table/table.js';
 import type { KubeObject } from '../registry/codec.js';
@@ -167,7 +167,7 @@ async function dispatch(
     // /api/v1/pods/NAME has no meaning: a namespaced object is addressed inside its namespace.
     return reply.callNotFound();
   }
-  const body = () => parseBody(request.body as string | undefined, request.headers['content-type']);
+  const body = () => parseBody(request.body, request.headers['content-type']);
 
   if (name === undefined) {
     switch (method) {
@@ -217,8 +217,7 @@ async function dispatch(
         labels('DELETECOLLECTION');
         if (!res.verbs.includes('deletecollection')) throw new MethodNotAllowedError();
         const ctx = writeContext(request, query, user);
-        const raw = request.body as string | undefined;
-        const opts = deleteOptions(query, raw && raw.trim() ? body() : undefined);
+        const opts = deleteOptions(query, hasBody(request.body) ? body() : undefined);
         const items = await store.deleteCollection(ns, { labelSelector: q(query, 'labelSelector'), fieldSelector: q(query, 'fieldSelector') }, opts, ctx);
         return { kind: listKind(res), apiVersion: apiVersionOf(res), metadata: {}, items: items.map(stripTypeMeta) };
       }
@@ -291,8 +290,7 @@ async function dispatch(
       labels('DELETE');
       if (subresource) throw new MethodNotAllowedError();
       const ctx = writeContext(request, query, user);
-      const raw = request.body as string | undefined;
-      const opts = deleteOptions(query, raw && raw.trim() ? body() : undefined);
+      const opts = deleteOptions(query, hasBody(request.body) ? body() : undefined);
       const { object: obj, deleted } = await store.delete(ns, name, opts, ctx);
       if (!deleted) {
         reply.code(202);
