@@ -21,7 +21,8 @@ function asList(v: string | string[] | undefined): string[] {
 export function authenticate(request: FastifyRequest, tokens: Map<string, UserInfo>): UserInfo | undefined {
   const header = request.headers.authorization;
   if (typeof header === 'string' && /^bearer /i.test(header)) {
-    const user = tokens.get(header.slice(7).trim());
+    const token = header.slice(7).replace(/^[ \t]+|[ \t]+$/g, '');
+    const user = token === '' ? undefined : tokens.get(token);
     if (!user) throw new UnauthorizedError();
     return withAuthenticated(user);
   }

@@ -11,6 +11,8 @@ export function parseTokenFile(text: string): Map<string, UserInfo> {
     const fields = splitCsv(line);
     if (fields.length < 3) throw new Error(`token file line ${i + 1}: expected at least token,user,uid`);
     const [token, name, uid, groups] = fields;
+    if (token === '') throw new Error(`token file line ${i + 1}: empty token`);
+    if (name === '') throw new Error(`token file line ${i + 1}: empty user name`);
     tokens.set(token, { name, uid, groups: groups ? groups.split(',').map((g) => g.trim()).filter(Boolean) : [] });
   }
   return tokens;

@@ -20,8 +20,8 @@ export function decodeContinue(value: string, prefix: string): { startAfter: str
   } catch {
     throw new BadRequestError('continue key is not valid: illegal base64 data');
   }
-  if (token?.v !== 'meta.k8s.io/v1' || typeof token.rv !== 'number' || typeof token.start !== 'string' || token.start.includes('..')) {
+  if (token?.v !== 'meta.k8s.io/v1' || !Number.isSafeInteger(token.rv) || (token.rv as number) <= 0 || typeof token.start !== 'string' || token.start.includes('..')) {
     throw new BadRequestError('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
   }
-  return { startAfter: prefix + token.start, revision: token.rv };
+  return { startAfter: prefix + token.start, revision: token.rv as number };
 }

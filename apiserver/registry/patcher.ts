@@ -1,7 +1,7 @@
 // PATCH of one object: applies a JSON, merge, strategic-merge or server-side-apply patch to the
 // stored object and writes the result through the store's update path, retrying on conflicts as
 // upstream's patcher does. Apply creates the object when it does not exist.
-import { BadRequestError, InvalidError, NotFoundError, field } from '../../api/errors.js';
+import { AlreadyExistsError, BadRequestError, InvalidError, NotFoundError, field } from '../../api/errors.js';
 import type { PatchType } from '../http/media.js';
 import { applyJSONPatch } from '../patch/json-patch.js';
 import { applyMergePatch } from '../patch/merge-patch.js';
@@ -33,25 +33,32 @@ export async function patchObject(store: ResourceStore, request: PatchRequest, c
     }
     const applied = request.patch as KubeObject;
     const applyCtx: WriteContext = { ...ctx, applying: true };
-    try {
-      const object = await store.guaranteedUpdate(
-        request.namespace,
-        request.name,
-        (current) => {
-          const { result } = serverSideApply(current, applied, ctx.fieldManager, request.force, builtinSchemaFor(kindRef));
-          return store.prepareUpdate(current, result, applyCtx, request.target);
-        },
-        applyCtx,
-      );
-      return { object, created: false };
-    } catch (err) {
-      if (!(err instanceof NotFoundError) || request.target !== 'main') throw err;
+    // Update if it exists, else create; a create that loses a race goes round once more as an update.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const object = await store.guaranteedUpdate(
+          request.namespace,
+          request.name,
+          (current) => {
+            const { result } = serverSideApply(current, applied, ctx.fieldManager, request.force, builtinSchemaFor(kindRef));
+            return store.prepareUpdate(current, result, applyCtx, request.target);
+          },
+          applyCtx,
+        );
+        return { object, created: false };
+      } catch (err) {
+        if (!(err instanceof NotFoundError) || request.target !== 'main') throw err;
+      }
+      const { result } = serverSideApply(undefined, applied, ctx.fieldManager, request.force, builtinSchemaFor(kindRef));
+      const meta = ((result as KubeObject).metadata ??= {});
+      if (meta.name === undefined) meta.name = request.name;
+      if (meta.name !== request.name) throw new BadRequestError(`the name of the object (${meta.name}) does not match the name on the URL (${request.name})`);
+      try {
+        return { object: await store.create(request.namespace, result, applyCtx), created: true };
+      } catch (err) {
+        if (!(err instanceof AlreadyExistsError) || attempt > 0) throw err;
+      }
     }
-    const { result } = serverSideApply(undefined, applied, ctx.fieldManager, request.force, builtinSchemaFor(kindRef));
-    const meta = ((result as KubeObject).metadata ??= {});
-    if (meta.name === undefined) meta.name = request.name;
-    if (meta.name !== request.name) throw new BadRequestError(`the name of the object (${meta.name}) does not match the name on the URL (${request.name})`);
-    return { object: await store.create(request.namespace, result, applyCtx), created: true };
   }
   checkPatchShape(request.type, request.patch);
   const object = await store.guaranteedUpdate(

@@ -14,6 +14,7 @@ import {
   NotFoundError,
   ServiceUnavailableError,
   StatusError,
+  TimeoutError,
   type FieldError,
 } from '../../api/errors.js';
 import { apiVersionOf, findByPlural, type ResourceInfo } from '../../api/resources.js';
@@ -26,6 +27,7 @@ import {
   StorageConflict,
   StorageNotFound,
   StorageUnavailable,
+  StorageError,
   type KeyValue,
   type Storage,
 } from '../storage/interface.js';
@@ -55,8 +57,12 @@ export interface ListResult {
 
 const MAX_RETRIES = 16;
 
+/** Far enough for any grace period; Date cannot represent much more. */
+const MAX_OFFSET_SECONDS = 100 * 365 * 24 * 3600;
+
 export function nowTimestamp(offsetSeconds = 0): string {
-  return new Date(Date.now() + offsetSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const offset = Math.min(Math.max(offsetSeconds, -MAX_OFFSET_SECONDS), MAX_OFFSET_SECONDS);
+  return new Date(Date.now() + offset * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** Maps storage failures onto the API's errors; anything else passes through. */
@@ -66,7 +72,21 @@ export function translateStorageError(err: unknown, res: ResourceInfo, name: str
   if (err instanceof StorageConflict) return new ConflictError(res, name);
   if (err instanceof StorageCompacted) return new GoneError(`too old resource version: ${err.requested} (${err.compactRevision})`);
   if (err instanceof StorageUnavailable) return new ServiceUnavailableError(`etcd is unavailable: ${err.message}`);
+  if (err instanceof StorageError && /future revision/.test(err.message)) return new TimeoutError('Too large resource version');
   return err;
+}
+
+/**
+ * The garbage collector's finalizers after a delete with this propagation policy, as upstream's
+ * deletionFinalizersForGarbageCollection: Orphan and Foreground add theirs and drop the other;
+ * Background drops both.
+ */
+function gcFinalizers(existing: readonly string[], policy: DeleteOptions['propagationPolicy']): string[] {
+  if (policy === undefined) return [...existing];
+  const keep = existing.filter((f) => f !== 'orphan' && f !== 'foregroundDeletion');
+  if (policy === 'Orphan') keep.push('orphan');
+  if (policy === 'Foreground') keep.push('foregroundDeletion');
+  return keep;
 }
 
 export class ResourceStore {
@@ -123,23 +143,35 @@ export class ResourceStore {
     let lastKey: string | undefined;
     let more = false;
     let remaining: number | undefined;
+    // With a selector a page may match little: read pages that grow, as upstream's etcd3 store does.
+    let pageSize = limit;
     for (;;) {
-      const page = await this.call('', () =>
-        this.storage.list(prefix, { limit: limit ? Math.max(limit - items.length, 1) : 0, startAfter, revision }),
-      );
-      if (query.continue && page.items.length === 0 && revision !== undefined && page.revision < revision) {
-        throw new GoneError('The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.');
-      }
+      const page = await this.storage.list(prefix, { limit: pageSize, startAfter, revision }).catch((err) => {
+        if (err instanceof StorageCompacted && query.continue) {
+          throw new GoneError('The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.');
+        }
+        throw translateStorageError(err, this.res, '');
+      });
       revision = page.revision;
-      for (const kv of page.items) {
-        lastKey = kv.key;
-        const obj = decodeKv(kv);
-        if (matches(obj)) items.push(this.withTypeMeta(obj));
-      }
       more = page.more;
       remaining = page.remaining;
+      for (const [i, kv] of page.items.entries()) {
+        const obj = decodeKv(kv);
+        if (!matches(obj)) continue;
+        items.push(this.withTypeMeta(obj));
+        if (limit && items.length === limit) {
+          // Stop at exactly `limit`; what is left of this page is read by the next call.
+          lastKey = kv.key;
+          if (i < page.items.length - 1) {
+            more = true;
+            remaining = undefined;
+          }
+          break;
+        }
+      }
       if (!more || (limit && items.length >= limit)) break;
-      startAfter = lastKey;
+      startAfter = page.items[page.items.length - 1]?.key ?? startAfter;
+      pageSize = Math.min(pageSize * 2, 10_000);
     }
     const result: ListResult = { items, resourceVersion: String(revision) };
     if (more && lastKey !== undefined && limit) {
@@ -271,12 +303,9 @@ export class ResourceStore {
     }
     if (meta.uid === undefined || meta.uid === '') meta.uid = current.metadata!.uid;
     if (target === 'status') {
-      const status = next.status;
+      // Upstream's status strategies keep spec and metadata: only status changes here.
       const keep = structuredClone(current);
-      keep.status = status;
-      // Upstream's status strategies keep spec and metadata, except what controllers own there.
-      for (const k of ['ownerReferences'] as const) if (meta[k] !== undefined) keep.metadata![k] = meta[k];
-      keep.metadata!.managedFields = current.metadata!.managedFields;
+      keep.status = next.status;
       return this.finishUpdate(current, keep, ctx);
     }
     if (this.res.hasStatus) {
@@ -326,9 +355,7 @@ export class ResourceStore {
       }
       const next = structuredClone(current);
       const nmeta = next.metadata!;
-      const finalizers: string[] = [...(nmeta.finalizers ?? [])];
-      if (options.propagationPolicy === 'Foreground' && !finalizers.includes('foregroundDeletion')) finalizers.push('foregroundDeletion');
-      if (options.propagationPolicy === 'Orphan' && !finalizers.includes('orphan')) finalizers.push('orphan');
+      const finalizers = gcFinalizers(nmeta.finalizers ?? [], options.propagationPolicy);
       const grace = this.strategy.gracePeriod(current, options.gracePeriodSeconds);
       const isNamespace = this.res.group === '' && this.res.plural === 'namespaces';
       const waits = finalizers.length > 0 || grace > 0 || isNamespace;
@@ -344,12 +371,16 @@ export class ResourceStore {
         }
       }
       if (isNamespace) {
+        if (nmeta.deletionTimestamp && (next.spec?.finalizers ?? []).length > 0) {
+          throw new ConflictError(this.res, name, 'The system is ensuring all content is removed from this namespace.  Upon completion, this namespace will automatically be purged by the system.');
+        }
         if (nmeta.deletionTimestamp && (next.spec?.finalizers ?? []).length === 0 && finalizers.length === 0) {
           return { object: ctx.dryRun ? current : await this.removeFromStorage(kv, name, current), deleted: true };
         }
         next.status = { ...(next.status ?? {}), phase: 'Terminating' };
       }
       if (finalizers.length) nmeta.finalizers = finalizers;
+      else delete nmeta.finalizers;
       if (!nmeta.deletionTimestamp) {
         nmeta.deletionTimestamp = nowTimestamp(grace);
         nmeta.deletionGracePeriodSeconds = grace;

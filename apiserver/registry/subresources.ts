@@ -2,6 +2,7 @@
 // workload's replicas), pods/binding (the scheduler's one write), and namespaces/finalize.
 import { BadRequestError, ConflictError, InvalidError, field } from '../../api/errors.js';
 import { selectorFromLabelSelector } from '../../api/labels.js';
+import { isQualifiedName } from '../../api/validation/names.js';
 import type { PatchType } from '../http/media.js';
 import { applyJSONPatch } from '../patch/json-patch.js';
 import { applyMergePatch } from '../patch/merge-patch.js';
@@ -52,23 +53,35 @@ export async function updateScale(
     name,
     (current) => {
       const scale = change(scaleOf(current));
-      if (scale === null || typeof scale !== 'object' || Array.isArray(scale)) throw new BadRequestError('the body of the request must be a Scale object');
-      const rv = scale.metadata?.resourceVersion;
-      if (rv && rv !== current.metadata!.resourceVersion) throw new ConflictError(store.res, name);
-      const replicas = scale.spec?.replicas;
-      if (replicas !== undefined && (typeof replicas !== 'number' || !Number.isInteger(replicas))) {
-        throw new BadRequestError(`Scale in version "v1" cannot be handled as a Scale: json: cannot unmarshal ${typeof replicas} into Go struct field ScaleSpec.spec.replicas of type int32`);
-      }
-      if (replicas !== undefined && replicas < 0) {
-        throw new InvalidError('autoscaling', 'Scale', name, [field.invalid('spec.replicas', replicas, 'must be greater than or equal to 0')]);
-      }
+      const replicas = checkScale(store, name, scale, current);
       const next = structuredClone(current);
-      next.spec = { ...(next.spec ?? {}), replicas: replicas ?? 0 };
-      return store.prepareUpdate(current, next, ctx, 'main', true);
+      next.spec = { ...(next.spec ?? {}), replicas };
+      return store.prepareUpdate(current, next, ctx, 'main');
     },
     ctx,
   );
   return scaleOf(updated);
+}
+
+const MAX_INT32 = 2 ** 31 - 1;
+
+/** Decodes a Scale as strictly as upstream's typed decoder; returns the replicas it asks for. */
+function checkScale(store: ResourceStore, name: string, scale: unknown, current: KubeObject): number {
+  const bad = (what: string) => new BadRequestError(`Scale in version "v1" cannot be handled as a Scale: ${what}`);
+  if (scale === null || typeof scale !== 'object' || Array.isArray(scale)) throw bad('json: cannot unmarshal into Go value of type v1.Scale');
+  const s = scale as KubeObject;
+  if (s.metadata !== undefined && (s.metadata === null || typeof s.metadata !== 'object' || Array.isArray(s.metadata))) throw bad('json: cannot unmarshal into Go struct field Scale.metadata of type v1.ObjectMeta');
+  const given = s.metadata?.name;
+  if (given !== undefined && given !== name) throw new BadRequestError(`the name of the object (${String(given)}) does not match the name on the URL (${name})`);
+  const rv = s.metadata?.resourceVersion;
+  if (rv && rv !== current.metadata!.resourceVersion) throw new ConflictError(store.res, name);
+  if (s.spec !== undefined && (s.spec === null || typeof s.spec !== 'object' || Array.isArray(s.spec))) throw bad('json: cannot unmarshal into Go struct field Scale.spec of type v1.ScaleSpec');
+  const replicas = s.spec?.replicas ?? 0;
+  if (typeof replicas !== 'number' || !Number.isInteger(replicas) || Math.abs(replicas) > MAX_INT32) {
+    throw bad(`json: cannot unmarshal ${typeof replicas === 'number' ? `number ${replicas}` : typeof replicas} into Go struct field ScaleSpec.spec.replicas of type int32`);
+  }
+  if (replicas < 0) throw new InvalidError('autoscaling', 'Scale', name, [field.invalid('spec.replicas', replicas, 'must be greater than or equal to 0')]);
+  return replicas;
 }
 
 export function patchScale(type: PatchType, scale: KubeObject, patch: unknown): KubeObject {
@@ -108,12 +121,22 @@ export async function bindPod(store: ResourceStore, namespace: string, podName: 
 
 /** PUT namespaces/NAME/finalize: replaces spec.finalizers; an emptied, deleted namespace goes. */
 export async function finalizeNamespace(store: ResourceStore, name: string, body: unknown, ctx: WriteContext): Promise<KubeObject> {
-  const finalizers = (body as KubeObject | null)?.spec?.finalizers;
-  if (finalizers !== undefined && !Array.isArray(finalizers)) throw new BadRequestError('spec.finalizers must be a list');
+  const ns = body as KubeObject | null;
+  if (ns === null || typeof ns !== 'object' || Array.isArray(ns)) throw new BadRequestError('the body of the request must be a Namespace');
+  const finalizers = ns.spec?.finalizers;
+  if (finalizers !== undefined && finalizers !== null) {
+    if (!Array.isArray(finalizers) || finalizers.some((f) => typeof f !== 'string')) {
+      throw new BadRequestError('Namespace in version "v1" cannot be handled as a Namespace: json: cannot unmarshal into Go struct field NamespaceSpec.spec.finalizers of type []v1.FinalizerName');
+    }
+    const bad = finalizers.flatMap((f: string, i: number) => isQualifiedName(f).map((msg) => field.invalid(`spec.finalizers[${i}]`, f, msg)));
+    if (bad.length) throw new InvalidError('', 'Namespace', name, bad);
+  }
+  const pinned = ns.metadata?.resourceVersion;
   return store.guaranteedUpdate(
     undefined,
     name,
     (ns) => {
+      if (pinned && pinned !== ns.metadata!.resourceVersion) throw new ConflictError(store.res, name);
       ns.spec = { ...(ns.spec ?? {}), finalizers: finalizers ?? [] };
       if ((ns.spec.finalizers as unknown[]).length === 0) delete ns.spec.finalizers;
       return ns;

@@ -98,6 +98,7 @@ function toApiEvent(ev: StorageEvent, matches: (o: KubeObject) => boolean): ApiW
   const wasMatching = prev !== undefined && matches(prev);
   if (nowMatches && wasMatching) return { type: 'MODIFIED', object: cur };
   if (nowMatches) return { type: 'ADDED', object: cur };
-  if (wasMatching) return { type: 'DELETED', object: cur };
+  // As upstream: the object as it was when it last matched, at this event's revision.
+  if (wasMatching) return { type: 'DELETED', object: prev! };
   return undefined;
 }

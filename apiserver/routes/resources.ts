@@ -47,6 +47,12 @@ function fieldManagerOf(request: FastifyRequest, query: Query): string {
   return agent.split('/')[0].slice(0, 128);
 }
 
+function applyFieldManager(query: Query): string {
+  const given = q(query, 'fieldManager') ?? '';
+  if (given.length > 128) throw new BadRequestError('fieldManager: Too long: may not be more than 128 bytes');
+  return given;
+}
+
 function writeContext(request: FastifyRequest, query: Query, user: UserInfo, isApply = false): WriteContext {
   const dryRun = q(query, 'dryRun');
   if (dryRun !== undefined && dryRun !== 'All') throw new BadRequestError(`Invalid dryRun value: ${JSON.stringify(dryRun)}; only "All" is supported`);
@@ -60,7 +66,7 @@ function writeContext(request: FastifyRequest, query: Query, user: UserInfo, isA
   }
   return {
     user,
-    fieldManager: isApply ? q(query, 'fieldManager') ?? '' : fieldManagerOf(request, query),
+    fieldManager: isApply ? applyFieldManager(query) : fieldManagerOf(request, query),
     dryRun: dryRun === 'All',
     fieldValidation,
     warnings: [],
@@ -85,6 +91,17 @@ function deleteOptions(query: Query, body: unknown): DeleteOptions {
   }
   const grace = intParam(query, 'gracePeriodSeconds');
   if (grace !== undefined) opts.gracePeriodSeconds = grace;
+  if (opts.gracePeriodSeconds !== undefined && !Number.isSafeInteger(opts.gracePeriodSeconds)) {
+    throw new BadRequestError('gracePeriodSeconds: Invalid value: must be an int64');
+  }
+  if (opts.preconditions !== undefined) {
+    const pre = opts.preconditions as unknown;
+    if (pre === null || typeof pre !== 'object' || Array.isArray(pre)) throw new BadRequestError('preconditions: must be an object with uid and resourceVersion');
+    for (const k of ['uid', 'resourceVersion'] as const) {
+      const v = (pre as Record<string, unknown>)[k];
+      if (v !== undefined && v !== null && typeof v !== 'string') throw new BadRequestError(`preconditions.${k}: must be a string`);
+    }
+  }
   const policy = q(query, 'propagationPolicy');
   if (policy !== undefined) opts.propagationPolicy = policy as DeleteOptions['propagationPolicy'];
   if (opts.propagationPolicy !== undefined && !['Orphan', 'Background', 'Foreground'].includes(opts.propagationPolicy)) {
@@ -170,6 +187,10 @@ async function dispatch(
   const body = () => parseBody(request.body, request.headers['content-type']);
 
   if (name === undefined) {
+    if (res.namespaced && namespace === undefined && method !== 'GET') {
+      // Upstream serves only list and watch across all namespaces.
+      throw new MethodNotAllowedError();
+    }
     switch (method) {
       case 'GET': {
         if (boolParam(query, 'watch')) {
@@ -181,7 +202,7 @@ async function dispatch(
             fieldSelector: q(query, 'fieldSelector'),
             allowBookmarks: boolParam(query, 'allowWatchBookmarks'),
             timeoutSeconds: intParam(query, 'timeoutSeconds'),
-            representation: negotiateRepresentation(request.headers.accept, false),
+            representation: negotiateRepresentation(request.headers.accept, true),
             includeObject: includeObjectOf(query),
           });
         }
@@ -293,7 +314,7 @@ async function dispatch(
       const opts = deleteOptions(query, hasBody(request.body) ? body() : undefined);
       const { object: obj, deleted } = await store.delete(ns, name, opts, ctx);
       if (!deleted) {
-        reply.code(202);
+        // Still there (graceful or finalizers pending): upstream answers 200 with the object.
         return obj;
       }
       if (res.group === '' && res.plural === 'pods') return obj;

@@ -25,8 +25,24 @@ function defaultTimeoutSeconds(): number {
   return 1800 + Math.floor(Math.random() * 1800);
 }
 
+/** A watcher this far behind is cut off, as upstream ends watchers that cannot keep up; it re-watches from its last RV. */
+const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+/** setTimeout's limit; upstream caps a watch's life well below it anyway. */
+const MAX_TIMEOUT_SECONDS = 2_147_483;
+
 export async function serveWatch(request: FastifyRequest, reply: FastifyReply, storage: Storage, res: ResourceInfo, params: WatchParams): Promise<void> {
+  // Listens for the client leaving before the (possibly slow) initial list, so no watch outlives it.
+  let clientGone = false;
+  const onEarlyClose = () => {
+    clientGone = true;
+  };
+  request.raw.once('close', onEarlyClose);
   const watch = await startWatch(storage, res, params);
+  request.raw.off('close', onEarlyClose);
+  if (clientGone || request.raw.destroyed) {
+    watch.close();
+    return;
+  }
   reply.hijack();
   const out = reply.raw;
   out.writeHead(200, {
@@ -45,7 +61,8 @@ export async function serveWatch(request: FastifyRequest, reply: FastifyReply, s
     watch.close();
     if (!out.writableEnded) out.end();
   };
-  const timeoutSeconds = params.timeoutSeconds !== undefined && params.timeoutSeconds > 0 ? params.timeoutSeconds : defaultTimeoutSeconds();
+  const requested = params.timeoutSeconds !== undefined && params.timeoutSeconds > 0 ? params.timeoutSeconds : defaultTimeoutSeconds();
+  const timeoutSeconds = Math.min(requested, MAX_TIMEOUT_SECONDS);
   const bookmark = () => {
     if (!params.allowBookmarks || closed) return;
     write({ type: 'BOOKMARK', object: { kind: res.kind, apiVersion: apiVersionOf(res), metadata: { resourceVersion: String(watch.lastRevision()) } } });
@@ -68,6 +85,10 @@ export async function serveWatch(request: FastifyRequest, reply: FastifyReply, s
   function write(ev: ApiWatchEvent): void {
     if (closed) return;
     out.write(JSON.stringify(ev) + '\n');
+    if (out.writableLength > MAX_BUFFERED_BYTES) {
+      request.log.warn({ resource: res.plural, buffered: out.writableLength }, 'watcher too slow; ending its watch');
+      finish();
+    }
   }
 
   try {

@@ -178,7 +178,8 @@ describe('create, get, update, delete', () => {
   it('deletes, and honours finalizers by setting deletionTimestamp first', async () => {
     await call('POST', '/api/v1/namespaces/default/configmaps', { ...configMap('fin'), metadata: { name: 'fin', finalizers: ['example.com/hold'] } });
     const del = await call('DELETE', '/api/v1/namespaces/default/configmaps/fin');
-    assert.equal(del.status, 202);
+    assert.equal(del.status, 200);
+    assert.ok(del.json.metadata.deletionTimestamp);
     const held = (await call('GET', '/api/v1/namespaces/default/configmaps/fin')).json;
     assert.ok(held.metadata.deletionTimestamp);
     const released = await call('PATCH', '/api/v1/namespaces/default/configmaps/fin', [{ op: 'remove', path: '/metadata/finalizers' }], { 'content-type': 'application/json-patch+json' });
@@ -199,11 +200,18 @@ describe('create, get, update, delete', () => {
     const rebind = await call('POST', '/api/v1/namespaces/default/pods/p1/binding', { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'p1' }, target: { kind: 'Node', name: 'node-b' } });
     assert.equal(rebind.status, 409);
     const del = await call('DELETE', '/api/v1/namespaces/default/pods/p1');
-    assert.equal(del.status, 202);
+    assert.equal(del.status, 200);
     assert.equal(del.json.metadata.deletionGracePeriodSeconds, 30);
     const now = await call('DELETE', '/api/v1/namespaces/default/pods/p1', { gracePeriodSeconds: 0 });
     assert.equal(now.status, 200);
     assert.equal((await call('GET', '/api/v1/namespaces/default/pods/p1')).status, 404);
+    await call('POST', '/api/v1/namespaces/default/pods', { ...pod, metadata: { name: 'p3' } });
+    await call('POST', '/api/v1/namespaces/default/pods/p3/binding', { metadata: { name: 'p3' }, target: { kind: 'Node', name: 'node-a' } });
+    const huge = await call('DELETE', '/api/v1/namespaces/default/pods/p3?gracePeriodSeconds=99999999999999999999');
+    assert.equal(huge.status, 400);
+    const long = await call('DELETE', '/api/v1/namespaces/default/pods/p3', { gracePeriodSeconds: 9000000000000 });
+    assert.equal(long.status, 200);
+    assert.ok(long.json.metadata.deletionTimestamp);
     await call('POST', '/api/v1/namespaces/default/pods', { ...pod, metadata: { name: 'p2' } });
     assert.equal((await call('DELETE', '/api/v1/namespaces/default/pods/p2')).status, 200);
     assert.equal((await call('GET', '/api/v1/namespaces/default/pods/p2')).status, 404);
@@ -247,6 +255,24 @@ describe('lists', () => {
       token = page.metadata.continue;
     }
     assert.deepEqual(names, ['cm-0', 'cm-1', 'cm-2', 'cm-3', 'cm-4', 'cm-5', 'cm-6']);
+  });
+
+  it('fills a page with selector matches and continues after the last one returned', async () => {
+    const names: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = (await call('GET', `/api/v1/namespaces/lists/configmaps?limit=2&labelSelector=tier%3Deven${token ? `&continue=${encodeURIComponent(token)}` : ''}`)).json;
+      assert.ok(page.items.length <= 2);
+      names.push(...page.items.map((i: any) => i.metadata.name));
+      token = page.metadata.continue;
+    } while (token);
+    assert.deepEqual(names, ['cm-0', 'cm-2', 'cm-4', 'cm-6']);
+  });
+
+  it('serves only list and watch across all namespaces', async () => {
+    assert.equal((await call('POST', '/api/v1/configmaps', { ...configMap('x'), metadata: { name: 'x', namespace: 'lists' } })).status, 405);
+    assert.equal((await call('DELETE', '/api/v1/configmaps')).status, 405);
+    assert.ok((await call('GET', '/api/v1/namespaces/lists/configmaps')).json.items.length >= 7);
   });
 
   it('lists across namespaces and returns Tables to kubectl', async () => {
@@ -349,6 +375,11 @@ describe('scale subresource', () => {
     assert.equal((await call('GET', '/apis/apps/v1/namespaces/default/deployments/scaled')).json.spec.replicas, 5);
     const negative = await call('PATCH', '/apis/apps/v1/namespaces/default/deployments/scaled/scale', { spec: { replicas: -1 } }, { 'content-type': 'application/merge-patch+json' });
     assert.equal(negative.status, 422);
+    for (const junk of [{ spec: { replicas: 1e300 } }, { spec: 'x' }, { spec: { replicas: 2.5 } }]) {
+      const res = await call('PUT', '/apis/apps/v1/namespaces/default/deployments/scaled/scale', junk);
+      assert.equal(res.status, 400, JSON.stringify(junk));
+    }
+    assert.equal((await call('GET', '/apis/apps/v1/namespaces/default/deployments/scaled')).json.spec.replicas, 5);
   });
 });
 
