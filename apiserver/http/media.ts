@@ -92,8 +92,3 @@ export function negotiateRepresentation(accept: string | undefined, isList: bool
   }
   throw new NotAcceptableError('only the following media types are accepted: application/json, application/yaml, application/json;as=Table;v=v1;g=meta.k8s.io');
 }
-
-export function wantsYaml(accept: string | undefined): boolean {
-  const first = parseAccept(accept)[0];
-  return first?.type === 'application/yaml';
-}

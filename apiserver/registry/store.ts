@@ -56,6 +56,9 @@ export interface ListResult {
 }
 
 const MAX_RETRIES = 16;
+/** Upstream keeps Events for an hour (--event-ttl). */
+const EVENT_TTL_SECONDS = 3600;
+const GENERATE_NAME_RETRIES = 7;
 
 /** Far enough for any grace period; Date cannot represent much more. */
 const MAX_OFFSET_SECONDS = 100 * 365 * 24 * 3600;
@@ -210,7 +213,8 @@ export class ResourceStore {
     const obj = checkObjectStructure(this.res, body, ctx, namespace);
     const meta = obj.metadata!;
     if (meta.resourceVersion) throw new BadRequestError('resourceVersion should not be set on objects to be created');
-    if (!meta.name && meta.generateName && typeof meta.generateName === 'string') meta.name = meta.generateName + generateNameSuffix();
+    const generated = !meta.name && typeof meta.generateName === 'string' && meta.generateName !== '';
+    if (generated) meta.name = meta.generateName + generateNameSuffix();
     if (this.res.namespaced) {
       if (!meta.namespace) throw new BadRequestError('the namespace of the provided object does not match the namespace sent on the request');
     }
@@ -229,9 +233,19 @@ export class ResourceStore {
     });
     recordManagedFields(undefined, obj, ctx, 'Update');
     if (ctx.dryRun) return obj;
-    const revision = await this.call(meta.name, () => this.storage.create(this.key(meta.namespace, meta.name), encode(obj), this.res.plural === 'events' ? { ttlSeconds: 3600 } : undefined));
-    meta.resourceVersion = String(revision);
-    return obj;
+    const ttl = this.res.group === '' && this.res.plural === 'events' ? { ttlSeconds: EVENT_TTL_SECONDS } : undefined;
+    // A generated name that collides is generated again, as upstream retries (RetryGenerateName).
+    const retries = generated ? GENERATE_NAME_RETRIES : 0;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const revision = await this.storage.create(this.key(meta.namespace, meta.name), encode(obj), ttl);
+        meta.resourceVersion = String(revision);
+        return obj;
+      } catch (err) {
+        if (!(err instanceof StorageAlreadyExists) || attempt >= retries) throw translateStorageError(err, this.res, meta.name);
+        meta.name = meta.generateName + generateNameSuffix();
+      }
+    }
   }
 
   /**

@@ -35,6 +35,7 @@ export function checkObjectStructure(res: ResourceInfo, body: unknown, ctx: Writ
     }
     for (const f of result.unknownFields) dropPath(obj, f);
   }
+  checkByteFields(res, obj);
   const meta = obj.metadata!;
   if (res.namespaced) {
     if (meta.namespace !== undefined && meta.namespace !== '' && namespace !== undefined && meta.namespace !== namespace) {
@@ -62,4 +63,22 @@ export function dropPath(obj: unknown, path: string): void {
     if (cur === null || typeof cur !== 'object') return;
   }
   if (cur && typeof cur === 'object') delete cur[parts[parts.length - 1]];
+}
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** Fields of Go type []byte travel as standard padded base64; anything else fails decoding upstream. */
+function checkByteFields(res: ResourceInfo, obj: KubeObject): void {
+  const maps = res.group === '' && res.plural === 'secrets' ? ['data'] : res.group === '' && res.plural === 'configmaps' ? ['binaryData'] : [];
+  for (const name of maps) {
+    const map = obj[name];
+    if (map === null || typeof map !== 'object') continue;
+    for (const [key, value] of Object.entries(map)) {
+      if (typeof value !== 'string' || BASE64.test(value)) continue;
+      const at = value.search(/[^A-Za-z0-9+/=]/);
+      throw new BadRequestError(
+        `${res.kind} in version "${res.version}" cannot be handled as a ${res.kind}: illegal base64 data at input byte ${at < 0 ? value.length : at} (field ${name}[${key}])`,
+      );
+    }
+  }
 }

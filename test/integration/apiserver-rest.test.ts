@@ -153,6 +153,12 @@ describe('create, get, update, delete', () => {
     assert.equal(res.json.reason, 'Invalid');
     assert.match(res.json.message, /^Deployment\.apps "badsel" is invalid: /);
     assert.ok(res.json.details.causes.some((c: any) => c.field === 'spec.template.metadata.labels'));
+    const badSecret = await call('POST', '/api/v1/namespaces/default/secrets', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'b64' }, data: { k: 'not base64!' } });
+    assert.equal(badSecret.status, 400);
+    assert.match(badSecret.json.message, /illegal base64 data at input byte 3/);
+    const secret = await call('POST', '/api/v1/namespaces/default/secrets', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'sd' }, stringData: { k: 'v' } });
+    assert.equal(secret.json.data.k, Buffer.from('v').toString('base64'));
+    assert.equal(secret.json.stringData, undefined);
     const badName = await call('POST', '/api/v1/namespaces/default/configmaps', configMap('Bad_Name'));
     assert.equal(badName.status, 422);
     assert.equal(badName.json.details.causes[0].field, 'metadata.name');
