@@ -218,12 +218,12 @@ export class ResourceStore {
     if (this.res.namespaced) {
       if (!meta.namespace) throw new BadRequestError('the namespace of the provided object does not match the namespace sent on the request');
     }
-    applyDefaults(obj);
-    this.strategy.prepareForCreate(obj);
-    delete meta.deletionTimestamp;
-    delete meta.deletionGracePeriodSeconds;
     meta.uid = randomUUID();
     meta.creationTimestamp = nowTimestamp();
+    delete meta.deletionTimestamp;
+    delete meta.deletionGracePeriodSeconds;
+    applyDefaults(obj);
+    this.strategy.prepareForCreate(obj);
     if (this.res.hasSpec) meta.generation = 1;
     else delete meta.generation;
     this.validate(obj);

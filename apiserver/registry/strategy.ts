@@ -83,6 +83,33 @@ const secretStrategy: Strategy = {
   gracePeriod: () => 0,
 };
 
+/**
+ * Upstream's Job strategy: unless the user picks the selector (manualSelector), the Job selects its
+ * pods by its own uid, and the template carries the uid and job-name labels.
+ */
+function generateJobSelector(job: KubeObject): void {
+  resetStatus(job);
+  const spec = job.spec;
+  if (spec === null || typeof spec !== 'object' || spec.manualSelector === true) return;
+  const template = (spec.template ??= {});
+  if (template === null || typeof template !== 'object') return;
+  const tmeta = (template.metadata ??= {});
+  if (tmeta === null || typeof tmeta !== 'object') return;
+  const labels = (tmeta.labels ??= {});
+  if (labels === null || typeof labels !== 'object') return;
+  const { name, uid } = job.metadata ?? {};
+  for (const key of ['job-name', 'batch.kubernetes.io/job-name']) if (!(key in labels)) labels[key] = name;
+  for (const key of ['controller-uid', 'batch.kubernetes.io/controller-uid']) if (!(key in labels)) labels[key] = uid;
+  const selector = (spec.selector ??= {});
+  if (selector === null || typeof selector !== 'object') return;
+  const matchLabels = (selector.matchLabels ??= {});
+  if (matchLabels !== null && typeof matchLabels === 'object' && !('batch.kubernetes.io/controller-uid' in matchLabels)) {
+    matchLabels['batch.kubernetes.io/controller-uid'] = uid;
+  }
+}
+
+const jobStrategy: Strategy = { prepareForCreate: generateJobSelector, gracePeriod: () => 0 };
+
 const plain: Strategy = { prepareForCreate: noop, gracePeriod: () => 0 };
 const statusReset: Strategy = { prepareForCreate: resetStatus, gracePeriod: () => 0 };
 
@@ -90,6 +117,7 @@ export function strategyFor(res: ResourceInfo): Strategy {
   if (res.group === '' && res.plural === 'pods') return podStrategy;
   if (res.group === '' && res.plural === 'namespaces') return namespaceStrategy;
   if (res.group === '' && res.plural === 'secrets') return secretStrategy;
+  if (res.group === 'batch' && res.plural === 'jobs') return jobStrategy;
   // Upstream clears the status of workloads, claims and ingresses on create; nodes and services keep theirs.
   if (res.hasStatus && !(res.group === '' && ['nodes', 'services', 'persistentvolumes'].includes(res.plural))) return statusReset;
   return plain;

@@ -181,6 +181,16 @@ describe('create, get, update, delete', () => {
     assert.equal(status.json.spec.replicas, 4);
   });
 
+  it('gives a Job a selector on its own uid and labels its pod template, as upstream', async () => {
+    const job = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'once' }, spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox' }] } } } };
+    const created = await call('POST', '/apis/batch/v1/namespaces/default/jobs', job);
+    assert.equal(created.status, 201);
+    const uid = created.json.metadata.uid;
+    assert.deepEqual(created.json.spec.selector, { matchLabels: { 'batch.kubernetes.io/controller-uid': uid } });
+    assert.equal(created.json.spec.template.metadata.labels['batch.kubernetes.io/job-name'], 'once');
+    assert.equal(created.json.spec.template.metadata.labels['controller-uid'], uid);
+  });
+
   it('deletes, and honours finalizers by setting deletionTimestamp first', async () => {
     await call('POST', '/api/v1/namespaces/default/configmaps', { ...configMap('fin'), metadata: { name: 'fin', finalizers: ['example.com/hold'] } });
     const del = await call('DELETE', '/api/v1/namespaces/default/configmaps/fin');
