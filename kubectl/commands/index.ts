@@ -1,0 +1,11 @@
+// Registers every verb of the CLI, in the order kubectl's help lists them.
+import type { Command } from 'commander';
+import { registerReadCommands } from './read.js';
+import { registerWriteCommands } from './write.js';
+import { registerModifyCommands } from './modify.js';
+
+export function registerCommands(program: Command): void {
+  registerWriteCommands(program);
+  registerReadCommands(program);
+  registerModifyCommands(program);
+}
