@@ -185,14 +185,14 @@ export class ResourceStore {
   }
 
   /** Checks the namespace an object is created in exists and is not being deleted. */
-  private async checkNamespace(namespace: string): Promise<void> {
+  private async checkNamespace(namespace: string, name: string): Promise<void> {
     const nsRes = findByPlural('', 'v1', 'namespaces')!;
     const kv = await this.call(namespace, () => this.storage.get(objectKey(nsRes, undefined, namespace)));
     if (!kv) throw new NotFoundError(nsRes, namespace);
     const ns = decodeKv(kv);
     if (ns.metadata?.deletionTimestamp || ns.status?.phase === 'Terminating') {
       throw new ForbiddenError(
-        `${this.res.plural} "${'NAME'}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`,
+        `${this.res.plural} "${name}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`,
         { causes: [{ type: 'NamespaceTerminating', message: `namespace ${namespace} is being terminated`, field: 'metadata.namespace' }] },
       );
     }
@@ -227,10 +227,7 @@ export class ResourceStore {
     if (this.res.hasSpec) meta.generation = 1;
     else delete meta.generation;
     this.validate(obj);
-    if (this.res.namespaced) await this.checkNamespace(meta.namespace).catch((err) => {
-      if (err instanceof ForbiddenError) throw new ForbiddenError(err.message.replace('"NAME"', `"${meta.name}"`), err.details);
-      throw err;
-    });
+    if (this.res.namespaced) await this.checkNamespace(meta.namespace, meta.name);
     recordManagedFields(undefined, obj, ctx, 'Update');
     if (ctx.dryRun) return obj;
     const ttl = this.res.group === '' && this.res.plural === 'events' ? { ttlSeconds: EVENT_TTL_SECONDS } : undefined;

@@ -2,7 +2,7 @@
 // verbs, query parameters, status codes and representations (object, Table, metadata). Handlers
 // translate HTTP to store calls and back; the semantics live in registry/.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { BadRequestError, MethodNotAllowedError, StatusError } from '../../api/errors.js';
+import { BadRequestError, MethodNotAllowedError } from '../../api/errors.js';
 import { apiVersionOf, type ResourceInfo } from '../../api/resources.js';
 import { hasBody, negotiateRepresentation, parseBody, patchTypeOf, type Representation } from '../http/media.js';
 import { matchResourcePath, type ResourceRequest } from '../http/request-info.js';
@@ -329,8 +329,4 @@ async function dispatch(
     default:
       throw new MethodNotAllowedError();
   }
-}
-
-export function isStatusError(err: unknown): err is StatusError {
-  return err instanceof StatusError;
 }
