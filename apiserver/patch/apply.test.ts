@@ -12,7 +12,7 @@ import {
   validatePatchOptions,
   type ManagedFieldsEntry,
 } from './apply.js';
-import { builtinSchemaFor } from './patch-meta.js';
+import { builtinSchemaFor } from '../../api/patch-schema.js';
 
 const schema = builtinSchemaFor({ group: 'apps', version: 'v1', kind: 'Deployment' });
 const T0 = () => new Date('2026-01-01T00:00:00.500Z');

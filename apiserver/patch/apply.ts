@@ -20,7 +20,7 @@ import {
   withoutManagedFields,
   type ManagedFieldsEntry,
 } from './managed-fields.js';
-import { builtinSchemaForObject, type PatchSchema } from './patch-meta.js';
+import { builtinSchemaForObject, type PatchSchema } from '../../api/patch-schema.js';
 import { MissingKeyError, compare, mergeApplied, removePath, toFieldSet, zeroShape } from './typed-value.js';
 
 export type { ManagedFieldsEntry } from './managed-fields.js';

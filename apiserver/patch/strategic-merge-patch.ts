@@ -5,7 +5,7 @@
 import { StatusError } from '../../api/errors.js';
 import { badPatchError, goFormat, plainServerError, unprocessablePatchError } from './errors.js';
 import { hasKey, isObject, setKey, type JSONObject } from './json.js';
-import { EMPTY_SCHEMA, builtinSchemaFor, type GroupVersionKind, type PatchSchema } from './patch-meta.js';
+import { EMPTY_SCHEMA, builtinSchemaFor, type GroupVersionKind, type PatchSchema } from '../../api/patch-schema.js';
 
 const DIRECTIVE_MARKER = '$patch';
 const RETAIN_KEYS_DIRECTIVE = '$retainKeys';

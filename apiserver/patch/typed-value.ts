@@ -4,7 +4,7 @@
 
 import { FieldSet, fieldPE, keyPE, pathString, valuePE, type Path, type PathElement } from './fieldpath.js';
 import { deepEqual, hasKey, isObject, setKey, type JSONObject } from './json.js';
-import { EMPTY_SCHEMA, type PatchFieldMeta, type PatchSchema } from './patch-meta.js';
+import { EMPTY_SCHEMA, type PatchFieldMeta, type PatchSchema } from '../../api/patch-schema.js';
 
 export type ListKind = { kind: 'atomic' } | { kind: 'set' } | { kind: 'map'; keys: readonly string[] };
 

@@ -7,7 +7,7 @@ import { applyJSONPatch } from '../patch/json-patch.js';
 import { applyMergePatch } from '../patch/merge-patch.js';
 import { strategicMergePatch } from '../patch/strategic-merge-patch.js';
 import { serverSideApply } from '../patch/apply.js';
-import { builtinSchemaFor } from '../patch/patch-meta.js';
+import { builtinSchemaFor } from '../../api/patch-schema.js';
 import type { KubeObject } from './codec.js';
 import type { WriteContext } from './context.js';
 import type { ResourceStore, WriteTarget } from './store.js';

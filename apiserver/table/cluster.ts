@@ -8,7 +8,7 @@ import type { ClusterRoleBinding, RoleBinding, Subject } from 'kubernetes-types/
 import type { PriorityClass } from 'kubernetes-types/scheduling/v1.js';
 import type { StorageClass } from 'kubernetes-types/storage/v1.js';
 import type { ObjectMeta } from 'kubernetes-types/meta/v1.js';
-import { parseTime, translateTimestampSince } from './duration.js';
+import { parseTime, translateTimestampSince } from '../../api/duration.js';
 import { listWithMoreString, NONE } from './format.js';
 import { ageCol, col, CREATION_TIMESTAMP_DESCRIPTION, nameCol, type Cell, type PrintContext, type Printer } from './types.js';
 

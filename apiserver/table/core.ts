@@ -14,7 +14,7 @@ import type {
   Service,
   ServiceAccount,
 } from 'kubernetes-types/core/v1.js';
-import { translateTimestampSince } from './duration.js';
+import { translateTimestampSince } from '../../api/duration.js';
 import { formatLabels, joinHostPort, NONE } from './format.js';
 import { ageCol, col, nameCol, type Cell, type PrintContext, type Printer } from './types.js';
 

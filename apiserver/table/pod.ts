@@ -1,7 +1,7 @@
 // The Pod printer: READY, STATUS (upstream printPod's reason logic: init containers, waiting and
 // terminated reasons, Terminating, NodeLost) and RESTARTS with the "(5m ago)" suffix. Pure.
 import type { Container, Pod, PodCondition } from 'kubernetes-types/core/v1.js';
-import { humanDuration, parseTime, translateTimestampSince } from './duration.js';
+import { humanDuration, parseTime, translateTimestampSince } from '../../api/duration.js';
 import { NONE } from './format.js';
 import { ageCol, col, nameCol, type Cell, type PrintContext, type Printer, type TableRowCondition } from './types.js';
 

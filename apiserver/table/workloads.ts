@@ -2,7 +2,7 @@
 // StatefulSet, ControllerRevision, Job, CronJob, cell for cell as upstream printers.go. Pure.
 import type { ControllerRevision, DaemonSet, Deployment, ReplicaSet, StatefulSet } from 'kubernetes-types/apps/v1.js';
 import type { CronJob, Job, JobCondition } from 'kubernetes-types/batch/v1.js';
-import { humanDuration, parseTime, translateTimestampSince } from './duration.js';
+import { humanDuration, parseTime, translateTimestampSince } from '../../api/duration.js';
 import { formatLabels, formatLabelSelector, formatResourceName, layoutContainerCells, NONE, printBoolPtr, selectorString } from './format.js';
 import { parseApiVersion } from '../../api/resources.js';
 import {

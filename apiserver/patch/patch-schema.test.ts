@@ -3,7 +3,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { builtinSchemaFor, builtinSchemaForObject, openAPIPatchSchema, type OpenAPINode } from './patch-meta.js';
+import { builtinSchemaFor, builtinSchemaForObject, openAPIPatchSchema, type OpenAPINode } from '../../api/patch-schema.js';
 import { strategicMergePatchWithSchema } from './strategic-merge-patch.js';
 
 test('built-in kinds resolve through their group, version and kind', () => {
