@@ -3,7 +3,7 @@
 // and the one error handler. main.ts listens; tests call buildApp and inject().
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { UnauthorizedError } from '../api/errors.js';
+import { RequestEntityTooLargeError, UnauthorizedError } from '../api/errors.js';
 import { RESOURCES, type ResourceInfo } from '../api/resources.js';
 import { authenticate, isPublicPath } from './auth/authenticate.js';
 import { installErrorHandlers, toStatusError } from './http/errors.js';
@@ -19,6 +19,25 @@ import type { Storage } from './storage/interface.js';
 
 /** Upstream's limit on a request body: 3 MiB. */
 export const MAX_REQUEST_BYTES = 3 * 1024 * 1024;
+
+/** Bodies up to this size are read to their end before a 413, so the client sees the answer, not EPIPE. */
+const MAX_DRAINED_BYTES = 16 * 1024 * 1024;
+
+/** Answers 413 for a declared body over the limit, after draining it when that is cheap enough. */
+async function refuseOversizedBody(request: FastifyRequest): Promise<void> {
+  const declared = Number(request.headers['content-length'] ?? 0);
+  if (!(declared > MAX_REQUEST_BYTES)) return;
+  if (declared <= MAX_DRAINED_BYTES) {
+    const raw = request.raw;
+    await new Promise<void>((resolve) => {
+      raw.on('end', resolve);
+      raw.on('error', () => resolve());
+      raw.on('close', () => resolve());
+      raw.resume();
+    });
+  }
+  throw new RequestEntityTooLargeError(`Request entity too large: limit is ${MAX_REQUEST_BYTES}`);
+}
 
 export interface AppOptions {
   storage: Storage;
@@ -73,6 +92,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
 
   app.addHook('onRequest', async (request: FastifyRequest) => {
     request.startedAt = process.hrtime.bigint();
+    await refuseOversizedBody(request);
     if (isPublicPath(request.url)) return;
     const user = authenticate(request, tokens);
     if (!user) throw new UnauthorizedError();

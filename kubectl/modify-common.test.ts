@@ -1,7 +1,8 @@
 // Unit tests of the modify verbs' shared helpers: argument forms, names, and the patch diffs kubectl sends.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyMergePatch, applyStrategicPatch, createMergePatch, dryRunSuffix, parseDryRun, createStrategicPatch, objectName, parseDuration, parseJsonOrYaml, parseResourceArgs, rfc3339Now, toYaml } from './modify-common.js';
+import { applyMergePatch, applyStrategicPatch, createMergePatch, dryRunSuffix, parseDryRun, createStrategicPatch, objectName, parseDuration, parseJsonOrYaml, parseResourceArgs, rfc3339Now } from './modify-common.js';
+import { toKubectlYaml as toYaml } from './printers/yaml-json.js';
 
 describe('modify-common', () => {
   it('parses TYPE NAME and TYPE/NAME forms', () => {

@@ -192,11 +192,6 @@ export function createStrategicPatch(from: unknown, to: unknown): Record<string,
   return { ...order, ...patch };
 }
 
-/** YAML as kubectl prints it: keys sorted, sequences not indented under their key, YAML 1.1 quoting. */
-export function toYaml(obj: unknown): string {
-  return YAML.stringify(obj, { sortMapEntries: true, indentSeq: false, version: '1.1', lineWidth: 0 });
-}
-
 /** Parses kubectl's `-p` / edited text: JSON or YAML. */
 export function parseJsonOrYaml(text: string): unknown {
   const trimmed = text.trim();

@@ -3,7 +3,8 @@
 import type { KubeObject } from '../client/index.js';
 import type { CliContext } from './context.js';
 import { CliError } from './errors.js';
-import { dryRunSuffix, fetchObjects, parseDryRun, toYaml } from './modify-common.js';
+import { dryRunSuffix, fetchObjects, parseDryRun } from './modify-common.js';
+import { toKubectlYaml } from './printers/yaml-json.js';
 
 export interface RunOptions {
   image?: string;
@@ -60,7 +61,7 @@ export async function runRun(ctx: CliContext, name: string, extra: string[], opt
   const dryRun = parseDryRun(opts.dryRun);
   const pod = buildRunPod(name, extra, opts, ctx.namespaceExplicit ? ctx.namespace : undefined);
   if (dryRun === 'client') {
-    if (opts.output === 'yaml') ctx.out.write(toYaml(pod));
+    if (opts.output === 'yaml') ctx.out.write(toKubectlYaml(pod));
     else if (opts.output === 'json') ctx.out.write(JSON.stringify(pod, null, 4) + '\n');
     else ctx.out.write(`pod/${name} created (dry run)\n`);
     return;
@@ -68,7 +69,7 @@ export async function runRun(ctx: CliContext, name: string, extra: string[], opt
   const body = structuredClone(pod);
   delete (body.metadata as Record<string, unknown>).creationTimestamp;
   const created = await ctx.client.resource('pods', ctx.namespace).create(body, { fieldManager: 'kubectl-run', dryRun: dryRun === 'server' });
-  if (opts.output === 'yaml') ctx.out.write(toYaml(created));
+  if (opts.output === 'yaml') ctx.out.write(toKubectlYaml(created));
   else ctx.out.write(`pod/${created.metadata?.name} created${dryRunSuffix(dryRun)}\n`);
 }
 

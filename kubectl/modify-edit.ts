@@ -8,7 +8,9 @@ import path from 'node:path';
 import type { KubeObject } from '../client/index.js';
 import type { CliContext } from './context.js';
 import { CliError } from './errors.js';
-import { clientFor, createStrategicPatch, deepEqual, fetchObjects, objectName, parseJsonOrYaml, toYaml } from './modify-common.js';
+import { sortKeys } from './printers/go-json.js';
+import { toKubectlYaml } from './printers/yaml-json.js';
+import { clientFor, createStrategicPatch, deepEqual, fetchObjects, objectName, parseJsonOrYaml } from './modify-common.js';
 
 const EDIT_HEADER =
   `# Please edit the object below. Lines beginning with a '#' will be ignored,\n` +
@@ -29,7 +31,7 @@ export async function runEdit(ctx: CliContext, args: string[], opts: { output?: 
     const original = structuredClone(obj);
     if (original.metadata) delete original.metadata.managedFields;
     // JSON has no comments: kubectl writes it bare, keys sorted as Go marshals a map, no final newline.
-    const text = json ? JSON.stringify(sortKeys(original), null, 4) : EDIT_HEADER + toYaml(original);
+    const text = json ? JSON.stringify(sortKeys(original), null, 4) : EDIT_HEADER + toKubectlYaml(original);
     const dir = mkdtempSync(path.join(os.tmpdir(), 'k8ts-edit-'));
     const file = path.join(dir, `${obj.metadata?.name}-edit.${json ? 'json' : 'yaml'}`);
     try {
@@ -60,14 +62,6 @@ export async function runEdit(ctx: CliContext, args: string[], opts: { output?: 
       rmSync(dir, { recursive: true, force: true });
     }
   }
-}
-
-function sortKeys(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(sortKeys);
-  if (v && typeof v === 'object') {
-    return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]));
-  }
-  return v;
 }
 
 function isBuiltin(group: string): boolean {

@@ -9,7 +9,7 @@ import type { GlobalOptions } from './context.js';
 import { CliError } from './errors.js';
 import { TabWriter } from './printers/tabwriter.js';
 import { toKubectlYaml } from './printers/yaml-json.js';
-import { escapeHtml } from './printers/jsonpath.js';
+import { escapeHtml } from './printers/go-json.js';
 
 type Named = { name: string; [k: string]: unknown };
 

@@ -1,7 +1,7 @@
 // The `kubectl.kubernetes.io/last-applied-configuration` annotation as kubectl writes it
 // (util.GetModifiedConfiguration): Go-encoded JSON of the object without that annotation, plus "\n".
 // Pure functions on plain objects; never sends a request.
-import { goJSON } from './go-json.js';
+import { goJson } from '../printers/go-json.js';
 
 export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
@@ -19,7 +19,7 @@ function withAnnotations(obj: Obj, annotations: Record<string, unknown>): Obj {
 export function modifiedConfiguration(obj: Obj, annotate: boolean): { object: Obj; lastApplied: string } {
   const annotations = { ...(((obj.metadata as Obj | undefined)?.annotations as Obj | undefined) ?? {}) };
   delete annotations[LAST_APPLIED];
-  const lastApplied = goJSON(withAnnotations(obj, annotations)) + '\n';
+  const lastApplied = goJson(withAnnotations(obj, annotations)) + '\n';
   if (!annotate) return { object: withAnnotations(obj, annotations), lastApplied };
   return { object: withAnnotations(obj, { ...annotations, [LAST_APPLIED]: lastApplied }), lastApplied };
 }

@@ -7,7 +7,7 @@ import { resolveDoc } from '../manifests/resolve.js';
 import { CAPTURED } from './three-way.fixtures.js';
 import { lastAppliedOf, modifiedConfiguration } from './last-applied.js';
 import { threeWayPatchJSON, createThreeWayMergePatch } from './three-way.js';
-import { goJSON } from './go-json.js';
+import { goJson } from '../printers/go-json.js';
 import { EMPTY_SCHEMA } from '../../api/patch-schema.js';
 
 for (const c of CAPTURED) {
@@ -40,7 +40,7 @@ test('scalar merge lists get $deleteFromPrimitiveList and $setElementOrder', () 
   const original = { metadata: { finalizers: ['a', 'b'] } };
   const modified = { metadata: { finalizers: ['a', 'c'] } };
   const patch = createThreeWayMergePatch(original, modified, original, schema);
-  assert.equal(goJSON(patch), '{"metadata":{"$deleteFromPrimitiveList/finalizers":["b"],"$setElementOrder/finalizers":["a","c"],"finalizers":["c"]}}');
+  assert.equal(goJson(patch), '{"metadata":{"$deleteFromPrimitiveList/finalizers":["b"],"$setElementOrder/finalizers":["a","c"],"finalizers":["c"]}}');
 });
 
 test('lists without a merge key are replaced; removed map keys become null', () => {

@@ -2,7 +2,7 @@
 // new modified, live current) with merge keys from apiserver/patch/patch-meta.ts, ported step by step
 // (diffMaps / diffLists / mergeMap) so the JSON matches kubectl's byte for byte. Computes only; sends nothing.
 import { EMPTY_SCHEMA, type PatchSchema } from '../../api/patch-schema.js';
-import { goJSON } from './go-json.js';
+import { goJson } from '../printers/go-json.js';
 
 type JSONMap = Record<string, unknown>;
 
@@ -365,5 +365,5 @@ export function createThreeWayMergePatch(original: JSONMap | undefined, modified
 
 /** The patch as the bytes kubectl sends (Go's json.Marshal). */
 export function threeWayPatchJSON(original: JSONMap | undefined, modified: JSONMap, current: JSONMap, schema: PatchSchema): string {
-  return goJSON(createThreeWayMergePatch(original, modified, current, schema));
+  return goJson(createThreeWayMergePatch(original, modified, current, schema));
 }

@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments, type Tags } from 'yaml';
-import { goJSON } from '../apply/go-json.js';
+import { goJson } from '../printers/go-json.js';
 
 export type Obj = Record<string, unknown>;
 
@@ -117,7 +117,7 @@ export function parseManifestText(text: string, source: string, validate = false
     }
     const missing = !object.kind ? 'Kind' : !object.apiVersion ? 'apiVersion' : undefined;
     if (missing) {
-      errors.push(new ManifestError(`unable to decode "${source}": Object '${missing}' is missing in '${goJSON(object)}'`));
+      errors.push(new ManifestError(`unable to decode "${source}": Object '${missing}' is missing in '${goJson(object)}'`));
       return;
     }
     if (typeof object.kind === 'string' && object.kind.endsWith('List') && Array.isArray(object.items)) {

@@ -1,6 +1,7 @@
 // kubectl's JSONPath template language (client-go util/jsonpath): `{.a.b}`, `[*]`, `[i]`, `[a:b]`,
 // `[?(@.x=="y")]`, `..`, `range`/`end`, quoted literals. Parses and evaluates on plain JSON values;
 // never touches the network or the objects it is given.
+import { goJson } from './go-json.js';
 
 export class JsonPathError extends Error {
   constructor(message: string) {
@@ -295,26 +296,6 @@ export function formatValue(v: unknown): string {
   if (typeof v === 'string') return v;
   if (v === null || v === undefined) return '';
   return goJson(v);
-}
-
-/** JSON with sorted object keys and Go's HTML escaping of `<`, `>`, `&`. */
-export function goJson(v: unknown, indent?: string): string {
-  const text = JSON.stringify(sortKeys(v), null, indent);
-  return escapeHtml(text ?? 'null');
-}
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[<>&\u2028\u2029]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
-}
-
-export function sortKeys(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(sortKeys);
-  if (isObject(v)) {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(v).sort()) out[k] = sortKeys(v[k]);
-    return out;
-  }
-  return v;
 }
 
 /** Evaluates a parsed template against `data`. */

@@ -1,7 +1,7 @@
 // kubectl's `-o yaml` and `-o json` formatting: sorted keys (Go maps), 4-space JSON with HTML escaping,
 // and YAML as sigs.k8s.io/yaml (yaml.v2) writes it. Formats values only; never fetches anything.
 import { Document, parse, Scalar, visit } from 'yaml';
-import { goJson, sortKeys } from './jsonpath.js';
+import { goJson, sortKeys } from './go-json.js';
 
 /** `-o json`: 4-space indent, sorted keys, `<>&` escaped as Go does; ends with a newline. */
 export function toKubectlJson(obj: unknown): string {
