@@ -385,7 +385,8 @@ export class ResourceStore {
         if (nmeta.deletionTimestamp && (next.spec?.finalizers ?? []).length > 0) {
           throw new ConflictError(this.res, name, 'The system is ensuring all content is removed from this namespace.  Upon completion, this namespace will automatically be purged by the system.');
         }
-        if (nmeta.deletionTimestamp && (next.spec?.finalizers ?? []).length === 0 && finalizers.length === 0) {
+        // Nothing left to finalize: the namespace goes at once, as upstream's namespace store does.
+        if ((next.spec?.finalizers ?? []).length === 0 && finalizers.length === 0) {
           return { object: ctx.dryRun ? current : await this.removeFromStorage(kv, name, current), deleted: true };
         }
         next.status = { ...(next.status ?? {}), phase: 'Terminating' };

@@ -103,6 +103,12 @@ describe('namespaces', () => {
     const refused = await call('POST', '/api/v1/namespaces/doomed/configmaps', configMap('x'));
     assert.equal(refused.status, 403);
     assert.match(refused.json.message, /unable to create new content in namespace doomed because it is being terminated/);
+    const again = await call('DELETE', '/api/v1/namespaces/doomed');
+    assert.equal(again.status, 409);
+    // Once its finalizers are gone (the namespace controller's job) a namespace leaves storage.
+    const ns = (await call('GET', '/api/v1/namespaces/doomed')).json;
+    assert.equal((await call('PUT', '/api/v1/namespaces/doomed/finalize', { ...ns, spec: { finalizers: [] } })).status, 200);
+    assert.equal((await call('GET', '/api/v1/namespaces/doomed')).status, 404);
   });
 });
 
