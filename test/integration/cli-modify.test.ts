@@ -3,22 +3,16 @@
 // same objects. Skips the comparisons when `kubectl` is not on PATH; never uses a shared cluster.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startTestCluster, type TestCluster } from '../support/cluster.js';
+import { K8TS_CLI, kubectlSkip, type Run } from '../support/cli.js';
 
-const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../kubectl/main.js');
-const hasKubectl = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0;
-const skip = hasKubectl ? false : 'kubectl is not on PATH: nothing to compare k8ts with';
+const CLI = K8TS_CLI;
+const skip = kubectlSkip;
 
-interface Run {
-  out: string;
-  err: string;
-  code: number | null;
-}
 
 let cluster: TestCluster;
 let cacheDir: string;

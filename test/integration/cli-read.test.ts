@@ -3,37 +3,20 @@
 // normalised) and exit the same way. Skips the comparisons when `kubectl` is not on PATH.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startTestCluster, type TestCluster } from '../support/cluster.js';
+import { K8TS_CLI, kubectlSkip, runProcess, type Run } from '../support/cli.js';
 
-const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../kubectl/main.js');
-const hasKubectl = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0;
-const skip = hasKubectl ? false : 'kubectl is not on PATH: nothing to compare k8ts with';
-
-interface Run {
-  out: string;
-  err: string;
-  code: number | null;
-}
+const CLI = K8TS_CLI;
+const skip = kubectlSkip;
 
 let cluster: TestCluster;
 let tmp: string;
 
-function exec(cmd: string, args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ out, err, code }));
-  });
-}
+const exec = (cmd: string, args: string[]): Promise<Run> => runProcess(cmd, args);
 
 const k8ts = (args: string[]) => exec(process.execPath, [CLI, '--kubeconfig', cluster.kubeconfig, ...args]);
 const kubectl = (args: string[]) => exec('kubectl', ['--kubeconfig', cluster.kubeconfig, '--cache-dir', path.join(tmp, 'cache'), ...args]);

@@ -3,38 +3,19 @@
 // kubectl); printed lines and the objects left behind must be identical. Skips without kubectl.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startTestCluster, type TestCluster } from '../support/cluster.js';
+import { K8TS_CLI, kubectlSkip, runProcess, type Run } from '../support/cli.js';
 
-const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../kubectl/main.js');
-const hasKubectl = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0;
-const skip = hasKubectl ? false : 'kubectl is not on PATH: nothing to compare k8ts with';
-
-interface Run {
-  out: string;
-  err: string;
-  code: number | null;
-}
+const CLI = K8TS_CLI;
+const skip = kubectlSkip;
 
 let cluster: TestCluster;
 let dir: string;
 
-function exec(cmd: string, args: string[], input?: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ out, err, code }));
-    child.stdin.end(input ?? '');
-  });
-}
+const exec = (cmd: string, args: string[], input?: string): Promise<Run> => runProcess(cmd, args, { input });
 
 const k8ts = (args: string[], input?: string) => exec(process.execPath, [CLI, '--kubeconfig', cluster.kubeconfig, ...args], input);
 const kubectl = (args: string[], input?: string) => exec('kubectl', ['--kubeconfig', cluster.kubeconfig, '--cache-dir', path.join(dir, 'cache'), ...args], input);
