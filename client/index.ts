@@ -48,3 +48,6 @@ export type { LeaderElectionOptions, LeaderElector } from './leader-election.js'
 export { createLeaderElector, runLeaderElection } from './leader-election.js';
 export type { EventRecorder, EventRecorderOptions, EventType } from './event-recorder.js';
 export { createEventRecorder } from './event-recorder.js';
+// The health and metrics port of daemons.
+export type { HealthCheck, HealthServer, ServingOptions } from './serving.js';
+export { startHealthServer, selfSignedCertificate } from './serving.js';
