@@ -48,3 +48,17 @@ export function translateTimestampSince(ts: string | undefined | null, now: Date
   if (t === undefined) return '<unknown>';
   return humanDuration(now.getTime() - t);
 }
+
+/** Go's time.ParseDuration for the flags of daemons (`10s`, `1m30s`, `500ms`, `1.5h`); undefined if invalid. */
+export function parseGoDuration(value: string): number | undefined {
+  const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/gy;
+  const unit: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  if (value === '0') return 0;
+  let total = 0;
+  let end = 0;
+  for (let m = re.exec(value); m; m = re.exec(value)) {
+    total += Number(m[1]) * unit[m[2]!]!;
+    end = re.lastIndex;
+  }
+  return end === value.length && end > 0 ? total : undefined;
+}

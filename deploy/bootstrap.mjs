@@ -10,9 +10,11 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const VERBS = ['up', 'down', 'reset', 'status'];
 /** Binaries `up` needs, and the Debian package that ships each. */
-const DEBIAN_PACKAGES = [['etcd', 'etcd-server'], ['etcdctl', 'etcd-client']];
+const DEBIAN_PACKAGES = [
+  ['etcd', 'etcd-server'], ['etcdctl', 'etcd-client'], ['dockerd', 'docker.io'], ['iptables-restore', 'iptables'], ['busybox', 'busybox-static'],
+];
 /** Folders whose .ts files tsc compiles (tsconfig.json "include"). */
-const SOURCE_DIRS = ['api', 'client', 'apiserver', 'deploy', 'test', 'kubectl', 'bench', 'e2e'];
+const SOURCE_DIRS = ['api', 'client', 'apiserver', 'scheduler', 'controller-manager', 'kubelet', 'kube-proxy', 'deploy', 'test', 'kubectl', 'bench', 'e2e'];
 const BUILD_STAMP = path.join(root, 'dist', '.build-stamp');
 
 const log = (line) => console.log(`[k8ts] ${line}`);

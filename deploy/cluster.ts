@@ -11,6 +11,7 @@ import { writeKubeconfigs } from './kubeconfig.js';
 import { defaultClusterOptions, type ClusterOptions } from './options.js';
 import { ensurePki, pkiFiles } from './pki.js';
 import type { StopResult } from './processes.js';
+import { startNodeDaemons, stopNodeDaemons, nodeDaemonsStatus, removeNodeState } from './node-up.js';
 
 export { defaultClusterOptions, type ClusterOptions } from './options.js';
 
@@ -54,6 +55,7 @@ export async function up(partial: Partial<ClusterOptions> = {}): Promise<UpResul
 
   const kubeconfigs = writeKubeconfigs(options.stateDir, files, server, host.hostname);
   say(options, `kubeconfig: ${kubeconfigs.admin}`);
+  if (options.nodeDaemons) await startNodeDaemons(options, files, kubeconfigs.admin);
 
   const inCwd = path.resolve(process.cwd(), '.k8ts') === options.stateDir;
   const kubeconfigShown = inCwd ? '$PWD/.k8ts/admin.kubeconfig' : kubeconfigs.admin;
@@ -61,7 +63,7 @@ export async function up(partial: Partial<ClusterOptions> = {}): Promise<UpResul
   options.log('');
   options.log('The cluster is up. To use it:');
   options.log(`  export KUBECONFIG=${kubeconfigShown}`);
-  options.log('  kubectl get namespaces');
+  options.log(options.nodeDaemons ? '  kubectl get nodes; kubectl run hello --image=busybox --restart=Never -- echo hello; kubectl logs hello' : '  kubectl get namespaces');
   options.log(`Logs: ${path.join(options.stateDir, 'logs')}`);
   options.log(`Stop it with: ${stopHint}`);
 
@@ -88,17 +90,19 @@ export async function down(partial: Partial<ClusterOptions> = {}): Promise<void>
     terminated: 'stopped',
     killed: 'killed (did not stop within 10 s of SIGTERM)',
   };
-  // The apiserver first, so it never sees its etcd vanish while serving.
+  if (options.nodeDaemons) await stopNodeDaemons(options, words);
+  // The apiserver next, so it never sees its etcd vanish while serving.
   say(options, `apiserver: ${words[await stopApiserver(options, files)]}`);
   say(options, `etcd: ${words[await stopEtcd(options)]}`);
 }
 
 /** What a state dir of ours may contain; reset refuses to delete anything else. */
-const STATE_ENTRIES = /^(pki|etcd|logs|run|[\w.-]+\.kubeconfig(\.tmp-\d+)?)$/;
+const STATE_ENTRIES = /^(pki|etcd|logs|run|kubelet|manifests|bench|lab|[\w.-]+\.kubeconfig(\.tmp-\d+)?)$/;
 
 export async function reset(partial: Partial<ClusterOptions> = {}): Promise<void> {
   const options = defaultClusterOptions(partial);
   await down(options);
+  if (options.nodeDaemons) await removeNodeState(options);
   if (!existsSync(options.stateDir)) {
     say(options, `state: ${options.stateDir} does not exist`);
     return;
@@ -136,6 +140,7 @@ export async function status(partial: Partial<ClusterOptions> = {}): Promise<Sta
   const readyProblem = havePki ? await readyzProblem(options, files) : 'no PKI yet';
   say(options, `apiserver: ${apiRunning !== undefined ? `running (pid ${apiRunning})` : 'stopped'}, ` +
     `/readyz ${readyProblem === undefined ? 'ok' : `not answering (${readyProblem})`} on ${serverURL(options)}`);
+  if (options.nodeDaemons) nodeDaemonsStatus(options, files);
   say(options, `state: ${options.stateDir}${existsSync(options.stateDir) ? '' : ' (does not exist)'}`);
   return {
     etcd: { pid: etcdRunning, healthy: etcdProblem === undefined },

@@ -21,7 +21,7 @@ function port(value: string): number {
 }
 
 function toOptions(flags: Flags): Partial<ClusterOptions> {
-  const options: Partial<ClusterOptions> = {};
+  const options: Partial<ClusterOptions> = { nodeDaemons: true };
   if (flags.stateDir !== undefined) options.stateDir = flags.stateDir;
   if (flags.apiserverPort !== undefined) options.apiserverPort = flags.apiserverPort;
   if (flags.etcdPort !== undefined) options.etcdClientPort = flags.etcdPort;
@@ -42,13 +42,13 @@ function withClusterFlags(command: Command): Command {
 }
 
 const program = new Command('k8ts-deploy')
-  .description('bring a local k8ts cluster (etcd + apiserver) up and down')
+  .description('bring a local k8ts cluster (etcd, apiserver, controller-manager, scheduler, kubelet) up and down')
   .showHelpAfterError();
 
 const verbs: Array<[string, string, (options: Partial<ClusterOptions>) => Promise<unknown>]> = [
-  ['up', 'create the PKI, start etcd and the apiserver, write the admin kubeconfig', up],
-  ['down', 'stop the apiserver and etcd this state dir started; keep the state', down],
-  ['reset', 'down, then delete the state dir', reset],
+  ['up', 'create the PKI, start etcd, the apiserver and the node daemons, write the admin kubeconfig', up],
+  ['down', 'stop every daemon this state dir started; pods and objects are kept', down],
+  ['reset', 'down, then remove pod containers, the pod network, routes, iptables chains and the state dir', reset],
   ['status', 'show which daemons run and whether the apiserver is ready', status],
 ];
 for (const [name, description, run] of verbs) {

@@ -11,6 +11,12 @@ export interface ClusterOptions {
   etcdPeerPort: number;
   etcdMetricsPort: number;
   bindAddress: string;
+  /**
+   * Also run the node daemons (dockerd if none answers, images, controller-manager, scheduler,
+   * kubelet, kube-proxy) and the host routes; `npm start` sets it, test clusters leave it off so they
+   * never touch host-wide state.
+   */
+  nodeDaemons: boolean;
   log: (line: string) => void;
 }
 
@@ -25,6 +31,7 @@ export function defaultClusterOptions(partial: Partial<ClusterOptions> = {}): Cl
     etcdPeerPort: partial.etcdPeerPort ?? 2380,
     etcdMetricsPort: partial.etcdMetricsPort ?? 2381,
     bindAddress: partial.bindAddress ?? '0.0.0.0',
+    nodeDaemons: partial.nodeDaemons ?? false,
     log: partial.log ?? ((line) => console.log(line)),
   };
   const ports = {
