@@ -160,6 +160,8 @@ const FIELD_ERROR_LABELS: Record<FieldErrorType, string> = {
 function formatBadValue(v: unknown): string {
   if (typeof v === 'string') return JSON.stringify(v);
   if (v === undefined || v === null) return 'null';
+  // Go prints a []string with %#v.
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return `[]string{${v.map((x) => JSON.stringify(x)).join(', ')}}`;
   if (typeof v === 'object') {
     try {
       return JSON.stringify(v);

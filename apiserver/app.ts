@@ -10,11 +10,13 @@ import { installErrorHandlers, toStatusError } from './http/errors.js';
 import { decodeKubernetesProtobuf, PROTOBUF_CONTENT_TYPE } from './protobuf/index.js';
 import { ApiserverMetrics, type RequestLabels } from './metrics.js';
 import type { UserInfo } from './registry/context.js';
+import { ServiceAllocator } from './registry/service-allocation.js';
 import { ResourceStore } from './registry/store.js';
 import { registerDiscoveryRoutes } from './routes/discovery.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerOpenApiRoutes } from './routes/openapi.js';
 import { registerResourceRoutes } from './routes/resources.js';
+import { registerPodProxy, type KubeletTls } from './proxy/index.js';
 import type { Storage } from './storage/interface.js';
 
 /** Upstream's limit on a request body: 3 MiB. */
@@ -44,8 +46,12 @@ export interface AppOptions {
   logger: Logger;
   /** Static bearer tokens (from --token-auth-file). */
   tokens?: Map<string, UserInfo>;
+  /** --service-cluster-ip-range; default 10.96.0.0/16. */
+  serviceClusterIPRange?: string;
   /** TLS settings when the app listens itself; absent for inject()-only tests. */
   https?: { key: Buffer; cert: Buffer; ca?: Buffer };
+  /** How pods/log and pods/exec reach kubelets (--kubelet-client-certificate, ...); default: no client certificate. */
+  kubeletTls?: KubeletTls;
 }
 
 declare module 'fastify' {
@@ -56,7 +62,7 @@ declare module 'fastify' {
   }
 }
 
-export async function buildApp(options: AppOptions): Promise<{ app: FastifyInstance; stores: Map<ResourceInfo, ResourceStore>; metrics: ApiserverMetrics }> {
+export async function buildApp(options: AppOptions): Promise<{ app: FastifyInstance; stores: Map<ResourceInfo, ResourceStore>; metrics: ApiserverMetrics; services: ServiceAllocator }> {
   const app = Fastify({
     loggerInstance: options.logger,
     disableRequestLogging: true,
@@ -76,7 +82,10 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
 
   const metrics = new ApiserverMetrics();
   const tokens = options.tokens ?? new Map<string, UserInfo>();
-  const stores = new Map<ResourceInfo, ResourceStore>(RESOURCES.map((res) => [res, new ResourceStore(res, options.storage)]));
+  const services = new ServiceAllocator(options.storage, options.serviceClusterIPRange ?? '10.96.0.0/16');
+  const stores = new Map<ResourceInfo, ResourceStore>(RESOURCES.map((res) => [
+    res, new ResourceStore(res, options.storage, res.group === '' && res.plural === 'services' ? services : undefined),
+  ]));
 
   installErrorHandlers(app);
   app.removeAllContentTypeParsers();
@@ -120,5 +129,15 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
     },
     userOf: (request) => request.user ?? { name: 'system:anonymous', groups: ['system:unauthenticated'] },
   });
-  return { app, stores, metrics };
+  const storeOf = (plural: string) => stores.get(RESOURCES.find((r) => r.group === '' && r.plural === plural)!)!;
+  registerPodProxy(app, {
+    stores: { pods: storeOf('pods'), nodes: storeOf('nodes') },
+    kubeletTls: options.kubeletTls ?? { rejectUnauthorized: false },
+    logger: options.logger,
+    authenticate: (req) => authenticate({ headers: req.headers, raw: req } as unknown as FastifyRequest, tokens),
+    label: (request, labels) => {
+      request.metricLabels = labels;
+    },
+  });
+  return { app, stores, metrics, services };
 }

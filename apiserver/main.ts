@@ -5,8 +5,10 @@ import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
 import { CommanderError } from 'commander';
 import { buildApp } from './app.js';
+import { loadKubeletTls } from './proxy/index.js';
 import { loadTokenFile } from './auth/token-file.js';
 import { ensureSystemNamespaces } from './bootstrap.js';
+import { defaultAdvertiseAddress, ensureKubernetesService } from './kubernetes-service.js';
 import { logLevel, parseOptions, type ApiserverOptions } from './options.js';
 import { createEtcdStorage } from './storage/etcd.js';
 
@@ -18,15 +20,21 @@ async function run(options: ApiserverOptions): Promise<void> {
     certFile: options.etcdCertFile,
     keyFile: options.etcdKeyFile,
   });
-  const { app, stores } = await buildApp({
+  const { app, stores, services } = await buildApp({
     storage,
     logger,
+    serviceClusterIPRange: options.serviceClusterIpRange,
     tokens: options.tokenAuthFile ? loadTokenFile(options.tokenAuthFile) : undefined,
     https: {
       key: readFileSync(options.tlsPrivateKeyFile),
       cert: readFileSync(options.tlsCertFile),
       ca: readFileSync(options.clientCaFile),
     },
+    kubeletTls: loadKubeletTls({
+      certFile: options.kubeletClientCertificate,
+      keyFile: options.kubeletClientKey,
+      caFile: options.kubeletCertificateAuthority,
+    }),
   });
   await app.listen({ host: options.bindAddress, port: options.securePort });
   logger.info({ address: options.bindAddress, port: options.securePort, etcd: options.etcdServers }, 'apiserver serving');
@@ -45,11 +53,25 @@ async function run(options: ApiserverOptions): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
 
+  const kubernetesService = {
+    clusterIP: services.range.first(),
+    advertiseAddress: options.advertiseAddress ?? defaultAdvertiseAddress(options.bindAddress),
+    securePort: options.securePort,
+  };
+  // Upstream's repair loops: free leaked service IPs/ports, keep the kubernetes endpoints current.
+  const maintenance = setInterval(() => {
+    services.repair().then((freed) => { if (freed) logger.info({ freed }, 'repaired service allocations'); },
+      (err: unknown) => logger.warn({ err: (err as Error).message }, 'service allocation repair failed'));
+    ensureKubernetesService(stores, kubernetesService).catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'kubernetes service reconcile failed'));
+  }, 60_000);
+  maintenance.unref();
   // Bootstrap waits for etcd, however long it takes; the server answers 503 meanwhile.
   for (let delay = 500; !stopping; delay = Math.min(delay * 2, 5000)) {
     try {
       await ensureSystemNamespaces(stores);
       logger.info('system namespaces present');
+      await ensureKubernetesService(stores, kubernetesService);
+      logger.info({ clusterIP: kubernetesService.clusterIP, endpoint: kubernetesService.advertiseAddress }, 'kubernetes service present');
       break;
     } catch (err) {
       logger.warn({ err: (err as Error).message }, 'bootstrap of system namespaces failed; retrying');

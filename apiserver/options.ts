@@ -14,6 +14,13 @@ export interface ApiserverOptions {
   clientCaFile: string;
   tokenAuthFile?: string;
   serviceClusterIpRange: string;
+  /** --advertise-address: the address the `kubernetes` Service's endpoints name. */
+  advertiseAddress?: string;
+  /** Client certificate and key the apiserver presents to kubelets (pods/log, pods/exec). */
+  kubeletClientCertificate?: string;
+  kubeletClientKey?: string;
+  /** CA bundle for the kubelets' serving certificates; without it they are not verified, as upstream. */
+  kubeletCertificateAuthority?: string;
   verbosity: number;
 }
 
@@ -43,6 +50,10 @@ export function parseOptions(argv: string[]): ApiserverOptions {
     .requiredOption('--client-ca-file <file>', 'CA that signs client certificates')
     .option('--token-auth-file <file>', 'static bearer tokens: token,user,uid,"group1,group2"')
     .option('--service-cluster-ip-range <cidr>', 'range of ClusterIPs', '10.96.0.0/16')
+    .option('--advertise-address <ip>', 'address of this apiserver in the kubernetes Service endpoints (default: the bind address or the first non-loopback IPv4)')
+    .option('--kubelet-client-certificate <file>', 'client certificate for TLS to kubelets')
+    .option('--kubelet-client-key <file>', 'client key for TLS to kubelets')
+    .option('--kubelet-certificate-authority <file>', "CA bundle to verify kubelets' serving certificates")
     .option('--v <level>', 'log verbosity', int, 0)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
@@ -60,6 +71,10 @@ export function parseOptions(argv: string[]): ApiserverOptions {
     clientCaFile: o.clientCaFile,
     tokenAuthFile: o.tokenAuthFile,
     serviceClusterIpRange: o.serviceClusterIpRange,
+    advertiseAddress: o.advertiseAddress,
+    kubeletClientCertificate: o.kubeletClientCertificate,
+    kubeletClientKey: o.kubeletClientKey,
+    kubeletCertificateAuthority: o.kubeletCertificateAuthority,
     verbosity: o.v,
   };
 }
