@@ -65,6 +65,7 @@ describe('informer through an apiserver restart and an etcd compaction', { skip:
     options = {
       stateDir, apiserverPort, etcdClientPort, etcdPeerPort, etcdMetricsPort,
       bindAddress: '127.0.0.1',
+      nodeDaemons: false,
       log: (line: string) => void lines.push(line),
     };
     try {
