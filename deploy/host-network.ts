@@ -1,5 +1,5 @@
-// Owns the host-wide network state of a local cluster: the `unreachable` routes for the service and
-// cluster pod CIDRs (so packets nothing local serves die here instead of leaving the host), and on
+// Owns the host-wide network state of a local cluster: routes that keep the service and cluster pod
+// CIDRs on the host (so packets nothing local serves die here instead of leaving it), and on
 // reset the removal of everything the node daemons left: pod containers of the node, the pod
 // network, host-gw routes (proto 233), and every K8TS- and KUBE- iptables chain and jump.
 // Must never touch a chain, route or container that is not marked as the project's.
@@ -15,19 +15,31 @@ function quiet(command: string, args: string[]): { ok: boolean; stdout: string }
   return { ok: r.status === 0, stdout: r.stdout ?? '' };
 }
 
-/** Adds the unreachable routes (idempotent); returns those it added. */
-export function ensureUnreachableRoutes(cidrs = [SERVICE_CIDR, CLUSTER_CIDR]): string[] {
+/**
+ * The pod CIDR gets an `unreachable` route (the node's bridge and the host-gw routes are more
+ * specific and win). The service CIDR cannot: the host's own connect() to a cluster IP looks the
+ * route up before kube-proxy's DNAT in nat OUTPUT, so `unreachable` would fail it with EHOSTUNREACH.
+ * It gets a route into the loopback device instead: DNAT'ed packets are re-routed to their pod, and
+ * anything else is dropped on the host, never sent out. Idempotent; returns the routes it added.
+ */
+export function ensureClusterRoutes(hostIP: string, serviceCIDR = SERVICE_CIDR, clusterCIDR = CLUSTER_CIDR): string[] {
   const added: string[] = [];
-  for (const cidr of cidrs) {
-    if (quiet('ip', ['route', 'show', 'type', 'unreachable', cidr]).stdout.trim() !== '') continue;
-    execFileSync('ip', ['route', 'add', 'unreachable', cidr]);
-    added.push(cidr);
+  if (quiet('ip', ['route', 'show', 'type', 'unreachable', clusterCIDR]).stdout.trim() === '') {
+    execFileSync('ip', ['route', 'add', 'unreachable', clusterCIDR]);
+    added.push(`unreachable ${clusterCIDR}`);
+  }
+  if (quiet('ip', ['route', 'show', serviceCIDR, 'dev', 'lo']).stdout.trim() === '') {
+    quiet('ip', ['route', 'del', 'unreachable', serviceCIDR]);
+    execFileSync('ip', ['route', 'replace', serviceCIDR, 'dev', 'lo', 'src', hostIP]);
+    added.push(`${serviceCIDR} dev lo`);
   }
   return added;
 }
 
-export function removeUnreachableRoutes(cidrs = [SERVICE_CIDR, CLUSTER_CIDR]): void {
-  for (const cidr of cidrs) quiet('ip', ['route', 'del', 'unreachable', cidr]);
+export function removeClusterRoutes(serviceCIDR = SERVICE_CIDR, clusterCIDR = CLUSTER_CIDR): void {
+  quiet('ip', ['route', 'del', 'unreachable', clusterCIDR]);
+  quiet('ip', ['route', 'del', serviceCIDR, 'dev', 'lo']);
+  quiet('ip', ['route', 'del', 'unreachable', serviceCIDR]);
 }
 
 /** Removes host-gw routes the kubelet added (marked with our routing protocol number). */

@@ -5,11 +5,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createClient, loadClientConfig, NotFoundError, type KubeObject } from '../client/index.js';
 import { ensureDockerd, stopDockerd } from './docker.js';
-import { ensureUnreachableRoutes, removeHostGatewayRoutes, removeNodeContainers, removeProjectChains, removeUnreachableRoutes } from './host-network.js';
+import { ensureClusterRoutes, removeClusterRoutes, removeHostGatewayRoutes, removeNodeContainers, removeProjectChains } from './host-network.js';
 import { ensureImages } from './images.js';
 import { ensureNodeDaemon, localNodeName, nodeDaemonPid, nodeDaemons, stopNodeDaemon } from './node-daemons.js';
 import type { ClusterOptions } from './options.js';
-import { pkiFiles, type PkiFiles } from './pki.js';
+import { hostIdentity, pkiFiles, type PkiFiles } from './pki.js';
 import { logFile, tailLog, type StopResult } from './processes.js';
 
 interface NodeObject extends KubeObject {
@@ -27,8 +27,8 @@ export async function startNodeDaemons(options: ClusterOptions, files: PkiFiles,
   say(options, `docker: ${docker.state === 'reused' ? `reusing the engine on ${docker.socket}` : `${docker.state} (pid ${docker.pid})`}`);
   const images = ensureImages();
   say(options, `images: ${images.length === 0 ? 'busybox:latest and the pause image present' : `imported ${images.join(', ')}`}`);
-  const routes = ensureUnreachableRoutes();
-  say(options, `routes: unreachable ${routes.length === 0 ? 'routes present' : routes.join(', ')}`);
+  const routes = ensureClusterRoutes(hostIdentity().ipv4Addresses[0] ?? '127.0.0.1');
+  say(options, `routes: ${routes.length === 0 ? 'service and pod CIDR routes present' : routes.join(', ')}`);
   for (const daemon of nodeDaemons(options, files)) {
     const result = ensureNodeDaemon(options, daemon);
     say(options, `${daemon.name}: ${result.state === 'started' ? 'started' : 'already running'} (pid ${result.pid})`);
@@ -87,8 +87,8 @@ export async function removeNodeState(options: ClusterOptions): Promise<void> {
   const chains = removeProjectChains();
   say(options, `iptables: removed ${chains.length} chain(s)${chains.length ? ` (${chains.join(', ')})` : ''}`);
   const routes = removeHostGatewayRoutes();
-  removeUnreachableRoutes();
-  say(options, `routes: removed ${routes} host-gw route(s) and the unreachable routes`);
+  removeClusterRoutes();
+  say(options, `routes: removed ${routes} host-gw route(s) and the service and pod CIDR routes`);
   const dockerd = await stopDockerd(options.stateDir);
   if (dockerd !== 'not-running') say(options, `dockerd: ${dockerd === 'terminated' ? 'stopped' : 'killed'}`);
 }
