@@ -51,6 +51,9 @@ export class Syncer {
   private stopped = false;
   private previous = new Map<string, Set<string>>();
   private conntrackMissing = false;
+  private lastApplied = '';
+  /** How many times iptables-restore ran (an unchanged world is not written again). */
+  restores = 0;
   /** True once one sync has succeeded (readiness of /healthz). */
   healthy = false;
   lastSyncedAt = 0;
@@ -107,8 +110,17 @@ export class Syncer {
         existingNatChains: chainsOf(natSave.stdout),
         existingFilterChains: chainsOf(filterSave.stdout),
       });
-      const restored = await this.o.runner.run('iptables-restore', ['-w', '5', '--noflush'], ruleset.text);
-      if (restored.code !== 0) throw new Error(`iptables-restore failed: ${restored.stderr.trim()}`);
+      const existing = new Set([...chainsOf(natSave.stdout).map((c) => `nat/${c}`), ...chainsOf(filterSave.stdout).map((c) => `filter/${c}`)]);
+      const intact = ruleset.natChains.every((c) => existing.has(`nat/${c}`)) && ruleset.filterChains.every((c) => existing.has(`filter/${c}`));
+      // An unchanged world whose chains are all still there is not written again.
+      const wanted = buildRuleset(ports, { clusterCIDR: this.o.clusterCIDR }).text;
+      const stale = ruleset.text !== wanted;
+      if (stale || wanted !== this.lastApplied || !intact) {
+        const restored = await this.o.runner.run('iptables-restore', ['-w', '5', '--noflush'], ruleset.text);
+        if (restored.code !== 0) throw new Error(`iptables-restore failed: ${restored.stderr.trim()}`);
+        this.lastApplied = wanted;
+        this.restores++;
+      }
       await this.ensureJumps();
       await this.clearStaleConntrack(ports);
       ok = true;
@@ -156,6 +168,7 @@ export class Syncer {
 
   /** Removes every jump and KUBE- chain kube-proxy owns (`kube-proxy --cleanup`). */
   async cleanup(): Promise<void> {
+    this.lastApplied = '';
     for (const j of JUMPS) {
       const rule = [...j.match, '-m', 'comment', '--comment', j.comment, '-j', j.chain];
       while ((await this.o.runner.run('iptables', ['-w', '5', '-t', j.table, '-D', j.from, ...rule])).code === 0) { /* every copy */ }

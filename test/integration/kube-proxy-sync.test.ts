@@ -104,8 +104,10 @@ test('the syncer programs cluster IPs in a network namespace and cleanup removes
   const filter = inNetns(['iptables-save', '-t', 'filter']);
   assert.match(filter, /default\/empty has no endpoints.*-j REJECT/);
   assert.match(filter, /-A OUTPUT -m conntrack --ctstate NEW -m comment --comment "kubernetes service portals" -j KUBE-SERVICES/);
-  // A second identical sync changes nothing and stale endpoint chains are gone.
+  // A second sync of an unchanged world writes nothing; stale endpoint chains are gone.
+  const restores = syncer.restores;
   await syncer.syncOnce();
+  assert.equal(syncer.restores, restores, 'an unchanged world is not written again');
   const nat = inNetns(['iptables-save', '-t', 'nat']);
   assert.equal((nat.match(/^:KUBE-SEP-/gm) ?? []).length, 1, 'only the current endpoint has a chain');
 
