@@ -144,20 +144,21 @@ function errorFromResponse(status: number, headers: IncomingHttpHeaders, body: B
   return statusErrorFrom(status_, status);
 }
 
+/** Concurrent request connections per client (watches and other streams are not counted). */
+export const MAX_SOCKETS = 32;
+
 export function createTransport(config: ClientConfig, options: TransportOptions = {}): Transport {
   const base = new URL(config.server);
   if (base.protocol !== 'https:') {
     throw new Error(`server ${config.server} is not an https:// URL: k8ts talks to apiservers only over verified TLS`);
   }
   const prefix = base.pathname.replace(/\/+$/, '');
-  const agent = new https.Agent({
-    keepAlive: true,
-    ca: config.ca,
-    cert: config.cert,
-    key: config.key,
-    servername: config.tlsServerName,
-    rejectUnauthorized: true,
-  });
+  const tls = { ca: config.ca, cert: config.cert, key: config.key, servername: config.tlsServerName, rejectUnauthorized: true };
+  // Requests share at most MAX_SOCKETS connections (a burst must not open one TLS handshake per
+  // request, which swamps the apiserver); long-lived streams (watches, logs) get their own agent so
+  // they can never take the request sockets away.
+  const agent = new https.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS, ...tls });
+  const streamAgent = new https.Agent({ keepAlive: true, ...tls });
   const tokens = config.tokenFile ? new FileTokenSource(config.tokenFile, config.token) : undefined;
   const maxRetries = options.maxRetries ?? 5;
   const retryBaseMs = options.retryBaseMs ?? 250;
@@ -188,7 +189,7 @@ export function createTransport(config: ClientConfig, options: TransportOptions 
   }
 
   /** One exchange: resolves with the response once headers arrive; the caller consumes the body. */
-  function send(req: RequestOptions, body: Buffer | undefined, timeoutMs: number): Promise<{ res: IncomingMessage; done: () => void }> {
+  function send(req: RequestOptions, body: Buffer | undefined, timeoutMs: number, streaming = false): Promise<{ res: IncomingMessage; done: () => void }> {
     return new Promise((resolve, reject) => {
       const signal = req.signal;
       if (signal?.aborted) return reject(abortReason(signal));
@@ -198,7 +199,7 @@ export function createTransport(config: ClientConfig, options: TransportOptions 
         method: req.method,
         path: `${prefix}${req.path}${buildQuery(req.query)}`,
         headers: headersFor(req, body),
-        agent,
+        agent: streaming ? streamAgent : agent,
       });
       let timer: NodeJS.Timeout | undefined;
       const onAbort = () => outgoing.destroy(abortReason(signal!) as Error);
@@ -308,7 +309,7 @@ export function createTransport(config: ClientConfig, options: TransportOptions 
     async stream(req: RequestOptions): Promise<IncomingMessage> {
       const body = encodeBody(req.body);
       return withRetries<IncomingMessage>(req, async () => {
-        const { res, done } = await send(req, body, req.timeoutMs ?? 0);
+        const { res, done } = await send(req, body, req.timeoutMs ?? 0, true);
         const status = res.statusCode ?? 0;
         reportWarnings(res.headers);
         if (status >= 200 && status < 300) {
@@ -329,6 +330,7 @@ export function createTransport(config: ClientConfig, options: TransportOptions 
     },
     close() {
       agent.destroy();
+      streamAgent.destroy();
     },
   };
 }
