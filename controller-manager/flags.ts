@@ -64,6 +64,7 @@ export function parseFlags(argv: string[]): ControllerManagerOptions {
     .option('--service-cluster-ip-range <cidr>', 'CIDR of Services', d.serviceClusterIPRange)
     .option('--node-monitor-grace-period <duration>', 'time a node may go without a heartbeat before it is Unknown', duration, d.nodeMonitorGracePeriodMs)
     .option('--node-monitor-period <duration>', 'how often node health is checked', duration, d.nodeMonitorPeriodMs)
+    .option('--host-path-provisioner-dir <dir>', 'where k8ts.io/host-path volumes are created on their node (default /var/lib/k8ts/volumes)')
     .option('--terminated-pod-gc-threshold <n>', 'terminated pods kept before pod GC deletes the oldest', int, d.terminatedPodGCThreshold)
     .option('--v <level>', 'log verbosity', int, d.verbosity);
   for (const flag of Object.keys(CONCURRENCY_FLAGS)) cmd.option(`--${flag} <n>`, `workers of the ${CONCURRENCY_FLAGS[flag]} controller`, int);
@@ -94,6 +95,7 @@ export function parseFlags(argv: string[]): ControllerManagerOptions {
     nodeMonitorGracePeriodMs: o.nodeMonitorGracePeriod,
     nodeMonitorPeriodMs: o.nodeMonitorPeriod,
     terminatedPodGCThreshold: o.terminatedPodGcThreshold,
+    hostPathProvisionerDir: o.hostPathProvisionerDir,
     concurrentSyncs,
     verbosity: o.v,
   };

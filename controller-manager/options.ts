@@ -22,6 +22,8 @@ export interface ControllerManagerOptions {
   nodeMonitorGracePeriodMs: number;
   /** --node-monitor-period: how often node lifecycle checks leases (5 s). */
   nodeMonitorPeriodMs: number;
+  /** --host-path-provisioner-dir (k8ts): where k8ts.io/host-path volumes live on their node; default /var/lib/k8ts/volumes. */
+  hostPathProvisionerDir?: string;
   /** --terminated-pod-gc-threshold (12500). */
   terminatedPodGCThreshold: number;
   /** --concurrent-*-syncs: workers per controller (upstream defaults). */

@@ -64,6 +64,9 @@ export function apiserverArgs(options: ClusterOptions, files: PkiFiles, etcd: Et
     `--client-ca-file=${files.caCert}`,
     identity(files),
     `--service-cluster-ip-range=${DEFAULT_SERVICE_CLUSTER_IP_RANGE}`,
+    `--kubelet-client-certificate=${files.cert('apiserver-kubelet-client')}`,
+    `--kubelet-client-key=${files.key('apiserver-kubelet-client')}`,
+    `--kubelet-certificate-authority=${files.caCert}`,
     '--v=2',
   ];
   return args;

@@ -314,3 +314,18 @@ function writeAtomic(file: string, content: string, mode: number): void {
 function unique(values: string[]): string[] {
   return [...new Set(values)];
 }
+
+/**
+ * Issues one more leaf certificate signed by the state dir's CA unless a valid one exists (the
+ * per-node kubelet certificates of the multi-node lab); returns true when it wrote the files.
+ */
+export function ensureLeafCertificate(stateDir: string, spec: CertSpec): boolean {
+  const files = pkiFiles(stateDir);
+  const ca = loadValidCA(files);
+  if (!ca) throw new Error(`no valid CA in ${files.dir}: run ensurePki first`);
+  if (leafIsValid(files, spec, ca.x509)) return false;
+  const leaf = createLeaf(spec, ca);
+  writeAtomic(files.key(spec.name), leaf.keyPem, 0o600);
+  writeAtomic(files.cert(spec.name), leaf.certPem, 0o644);
+  return true;
+}

@@ -128,7 +128,9 @@ const statefulSet: KindValidator = {
     }
     const ordinals = obj(spec.ordinals, 'spec.ordinals', errs);
     if (ordinals) nonNegative(ordinals.start, 'spec.ordinals.start', errs);
-    validateSelectorAndTemplate(spec, 'spec', { kind: 'statefulset', restartPolicies: ALWAYS, forbidActiveDeadline: true }, errs);
+    // Containers mount the claims of volumeClaimTemplates by name (upstream does not check the pod
+    // spec's volumes of a StatefulSet at all), so those names count as volumes here.
+    validateSelectorAndTemplate(withClaimTemplateVolumes(spec), 'spec', { kind: 'statefulset', restartPolicies: ALWAYS, forbidActiveDeadline: true }, errs);
   },
   update(n, o, errs) {
     const ns = isObj(n.spec) ? n.spec : {};
@@ -147,6 +149,20 @@ const statefulSet: KindValidator = {
     }
   },
 };
+
+/** The spec with one persistentVolumeClaim volume per claim template the template does not already name. */
+function withClaimTemplateVolumes(spec: Obj): Obj {
+  const claims = Array.isArray(spec.volumeClaimTemplates) ? spec.volumeClaimTemplates : [];
+  if (claims.length === 0 || !isObj(spec.template) || !isObj(spec.template.spec)) return spec;
+  const volumes = Array.isArray(spec.template.spec.volumes) ? spec.template.spec.volumes : [];
+  const named = new Set(volumes.map((v: unknown) => (isObj(v) ? v.name : undefined)));
+  const extra = claims
+    .map((c: unknown) => (isObj(c) && isObj(c.metadata) && typeof c.metadata.name === 'string' ? c.metadata.name : undefined))
+    .filter((n: string | undefined): n is string => !!n && !named.has(n))
+    .map((name: string) => ({ name, persistentVolumeClaim: { claimName: name } }));
+  if (extra.length === 0) return spec;
+  return { ...spec, template: { ...spec.template, spec: { ...spec.template.spec, volumes: [...volumes, ...extra] } } };
+}
 
 const controllerRevision: KindValidator = {
   name: 'subdomain',

@@ -34,11 +34,14 @@ import {
 import { decodeKv, encode, type KubeObject } from './codec.js';
 import type { WriteContext } from './context.js';
 import { objectKey, collectionPrefix } from './keys.js';
+import type { ServiceAllocator } from './service-allocation.js';
 import { strategyFor, type Strategy } from './strategy.js';
 import { checkObjectStructure } from './structure.js';
 import { recordManagedFields } from './managed-fields.js';
 import { matcherFor, type ListQuery } from './filter.js';
 import { decodeContinue, encodeContinue } from './continue-token.js';
+import type { AdmissionChain } from '../admission/chain.js';
+import type { AdmissionAttributes } from '../admission/types.js';
 
 export type WriteTarget = 'main' | 'status';
 
@@ -92,12 +95,19 @@ function gcFinalizers(existing: readonly string[], policy: DeleteOptions['propag
   return keep;
 }
 
+/** What prepareUpdate produced each object for: user updates (and only those) pass admission. */
+const updateTargets = new WeakMap<KubeObject, WriteTarget>();
+
 export class ResourceStore {
   readonly strategy: Strategy;
+  /** The apiserver's admission chain (apiserver/admission); set by the routes. */
+  admission?: AdmissionChain;
 
   constructor(
     readonly res: ResourceInfo,
     private readonly storage: Storage,
+    /** Services only: cluster IP and node port allocation. */
+    private readonly services?: ServiceAllocator,
   ) {
     this.strategy = strategyFor(res);
   }
@@ -223,13 +233,17 @@ export class ResourceStore {
     delete meta.deletionTimestamp;
     delete meta.deletionGracePeriodSeconds;
     applyDefaults(obj);
+    const attrs: AdmissionAttributes = { operation: 'CREATE', resource: this.res, subresource: '', namespace: meta.namespace, name: meta.name ?? '', object: obj, user: ctx.user, dryRun: ctx.dryRun };
+    await this.admission?.admit(attrs);
     this.strategy.prepareForCreate(obj);
     if (this.res.hasSpec) meta.generation = 1;
     else delete meta.generation;
     this.validate(obj);
-    if (this.res.namespaced) await this.checkNamespace(meta.namespace, meta.name);
+    if (this.res.namespaced && !this.admission) await this.checkNamespace(meta.namespace, meta.name);
+    await this.admission?.validate(attrs);
     recordManagedFields(undefined, obj, ctx, 'Update');
     if (ctx.dryRun) return obj;
+    await this.services?.allocate(obj);
     const ttl = this.res.group === '' && this.res.plural === 'events' ? { ttlSeconds: EVENT_TTL_SECONDS } : undefined;
     // A generated name that collides is generated again, as upstream retries (RetryGenerateName).
     const retries = generated ? GENERATE_NAME_RETRIES : 0;
@@ -239,7 +253,10 @@ export class ResourceStore {
         meta.resourceVersion = String(revision);
         return obj;
       } catch (err) {
-        if (!(err instanceof StorageAlreadyExists) || attempt >= retries) throw translateStorageError(err, this.res, meta.name);
+        if (!(err instanceof StorageAlreadyExists) || attempt >= retries) {
+          await this.services?.release(obj).catch(() => undefined);
+          throw translateStorageError(err, this.res, meta.name);
+        }
         meta.name = meta.generateName + generateNameSuffix();
       }
     }
@@ -260,14 +277,28 @@ export class ResourceStore {
       const kv = await this.read(namespace, name);
       const current = this.withTypeMeta(decodeKv(kv));
       const next = await transform(structuredClone(current));
+      const target = updateTargets.get(next);
+      if (this.admission && target !== undefined) {
+        const meta = next.metadata!;
+        const attrs: AdmissionAttributes = {
+          operation: 'UPDATE', resource: this.res, subresource: target === 'status' ? 'status' : '', namespace: meta.namespace, name,
+          object: next, oldObject: current, user: ctx.user, dryRun: ctx.dryRun,
+        };
+        const before = encode(next);
+        await this.admission.admit(attrs);
+        if (encode(next) !== before) this.validate(next, current);
+        await this.admission.validate(attrs);
+      }
       if (encode(next) === encode(current)) return current;
       if (ctx.dryRun) return next;
       if (next.metadata?.deletionTimestamp && (next.metadata.finalizers ?? []).length === 0 && this.deletableNow(next)) {
         return this.removeFromStorage(kv, name, next);
       }
+      const freed = this.services ? await this.services.beforeUpdate(next, current) : undefined;
       try {
         const revision = await this.storage.update(kv.key, encode(next), kv.modRevision);
         next.metadata!.resourceVersion = String(revision);
+        if (freed) await this.services!.release(current, freed);
         return next;
       } catch (err) {
         if (err instanceof StorageConflict && attempt < MAX_RETRIES) continue;
@@ -287,6 +318,7 @@ export class ResourceStore {
     try {
       const { revision } = await this.storage.delete(kv.key, kv.modRevision);
       last.metadata!.resourceVersion = String(revision);
+      await this.services?.release(last);
       return last;
     } catch (err) {
       throw translateStorageError(err, this.res, name);
@@ -317,7 +349,10 @@ export class ResourceStore {
       // Upstream's status strategies keep spec and metadata: only status changes here.
       const keep = structuredClone(current);
       keep.status = next.status;
-      return this.finishUpdate(current, keep, ctx);
+      // Upstream's deployment status strategy resets only spec and labels: the deployment controller
+      // writes metadata.annotations (deployment.kubernetes.io/revision) through /status.
+      if (this.res.group === 'apps' && this.res.plural === 'deployments') keep.metadata!.annotations = next.metadata!.annotations;
+      return this.markTarget(this.finishUpdate(current, keep, ctx), 'status');
     }
     if (this.res.hasStatus) {
       if (current.status === undefined) delete next.status;
@@ -326,7 +361,12 @@ export class ResourceStore {
     applyDefaults(next);
     this.strategy.prepareForUpdate?.(next, current);
     if (this.res.hasSpec && !isDeepStrictEqual(next.spec, current.spec)) meta.generation = (current.metadata!.generation ?? 0) + 1;
-    return this.finishUpdate(current, next, ctx);
+    return this.markTarget(this.finishUpdate(current, next, ctx), 'main');
+  }
+
+  private markTarget(obj: KubeObject, target: WriteTarget): KubeObject {
+    updateTargets.set(obj, target);
+    return obj;
   }
 
   private finishUpdate(current: KubeObject, next: KubeObject, ctx: WriteContext): KubeObject {
@@ -375,6 +415,7 @@ export class ResourceStore {
         try {
           const { revision } = await this.storage.delete(kv.key, kv.modRevision);
           meta.resourceVersion = String(revision);
+          await this.services?.release(current);
           return { object: current, deleted: true };
         } catch (err) {
           if (err instanceof StorageConflict && attempt < MAX_RETRIES) continue;

@@ -15,6 +15,7 @@ import { bindPod, finalizeNamespace, patchScale, scaleOf, updateScale } from '..
 import { serveWatch } from './watch-stream.js';
 import type { Storage } from '../storage/interface.js';
 import type { RequestLabels } from '../metrics.js';
+import { defaultAdmissionChain } from '../admission/index.js';
 
 type Query = Record<string, string | string[] | undefined>;
 
@@ -150,6 +151,9 @@ export interface ResourceRoutesOptions {
 }
 
 export function registerResourceRoutes(app: FastifyInstance, options: ResourceRoutesOptions): void {
+  // Every store's writes pass the admission chain (NamespaceLifecycle, Priority, ...).
+  const admission = defaultAdmissionChain(options.stores);
+  for (const store of options.stores.values()) store.admission = admission;
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const path = request.url.split('?')[0];
     const segments = path.split('/').slice(1);

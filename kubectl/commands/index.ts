@@ -3,9 +3,11 @@ import type { Command } from 'commander';
 import { registerReadCommands } from './read.js';
 import { registerWriteCommands } from './write.js';
 import { registerModifyCommands } from './modify.js';
+import { registerStreamingCommands } from './logs-exec.js';
 
 export function registerCommands(program: Command): void {
   registerWriteCommands(program);
   registerReadCommands(program);
   registerModifyCommands(program);
+  registerStreamingCommands(program);
 }
