@@ -63,7 +63,7 @@ export async function up(partial: Partial<ClusterOptions> = {}): Promise<UpResul
   options.log('');
   options.log('The cluster is up. To use it:');
   options.log(`  export KUBECONFIG=${kubeconfigShown}`);
-  options.log(options.nodeDaemons ? '  kubectl get nodes; kubectl run hello --image=busybox --restart=Never -- echo hello; kubectl logs hello' : '  kubectl get namespaces');
+  options.log(options.nodeDaemons ? '  kubectl get nodes\n  kubectl run hello --image=busybox --image-pull-policy=IfNotPresent --restart=Never -- echo hello\n  kubectl logs hello' : '  kubectl get namespaces');
   options.log(`Logs: ${path.join(options.stateDir, 'logs')}`);
   options.log(`Stop it with: ${stopHint}`);
 
