@@ -101,6 +101,8 @@ export const RESOURCES: readonly ResourceInfo[] = [
   r('apps', 'v1', 'DaemonSet', 'daemonsets', true, { shortNames: ['ds'], categories: ALL, statusSub: true, hasSpec: true }),
   r('apps', 'v1', 'StatefulSet', 'statefulsets', true, { shortNames: ['sts'], categories: ALL, statusSub: true, sub: [scale], hasSpec: true }),
   r('apps', 'v1', 'ControllerRevision', 'controllerrevisions', true),
+  // autoscaling/v2
+  r('autoscaling', 'v2', 'HorizontalPodAutoscaler', 'horizontalpodautoscalers', true, { shortNames: ['hpa'], categories: ALL, statusSub: true, hasSpec: true }),
   // batch/v1
   r('batch', 'v1', 'Job', 'jobs', true, { categories: ALL, statusSub: true, hasSpec: true }),
   r('batch', 'v1', 'CronJob', 'cronjobs', true, { shortNames: ['cj'], categories: ALL, statusSub: true, hasSpec: true }),

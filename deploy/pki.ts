@@ -329,3 +329,22 @@ export function ensureLeafCertificate(stateDir: string, spec: CertSpec): boolean
   writeAtomic(files.cert(spec.name), leaf.certPem, 0o644);
   return true;
 }
+
+/**
+ * Issues (or keeps, while valid) one extra client certificate <pki>/<name>.crt/.key signed by the
+ * cluster CA, for identities outside certSpecs (the cluster addons). Needs ensurePki to have run.
+ */
+export function ensureClientCertificate(stateDir: string, name: string, commonName: string, organizations: string[] = []): { certFile: string; keyFile: string; written: boolean } {
+  const files = pkiFiles(stateDir);
+  const ca = loadValidCA(files);
+  if (!ca) throw new Error(`no valid cluster CA under ${files.dir}: run npm start first`);
+  const spec: CertSpec = { name, commonName, organizations, usages: ['client'], dnsNames: [], ipAddresses: [] };
+  let written = false;
+  if (!leafIsValid(files, spec, ca.x509)) {
+    const leaf = createLeaf(spec, ca);
+    writeAtomic(files.key(name), leaf.keyPem, 0o600);
+    writeAtomic(files.cert(name), leaf.certPem, 0o644);
+    written = true;
+  }
+  return { certFile: files.cert(name), keyFile: files.key(name), written };
+}

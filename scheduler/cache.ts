@@ -109,6 +109,8 @@ export class SchedulerCache {
       get: (name) => (this.known.has(name) ? this.infos.get(name) : undefined),
       pvc: lookups.pvc,
       pv: lookups.pv,
+      storageClass: lookups.storageClass,
+      persistentVolumes: lookups.persistentVolumes,
       namespaceLabels: lookups.namespaceLabels,
     };
   }

@@ -24,6 +24,9 @@ export interface Snapshot {
   /** Bound PersistentVolumeClaims and PersistentVolumes, for volume checks. */
   pvc(namespace: string, name: string): Readonly<Record<string, any>> | undefined;
   pv(name: string): Readonly<Record<string, any>> | undefined;
+  /** StorageClasses and every PersistentVolume (assumed bindings included), for VolumeBinding. */
+  storageClass?(name: string): Readonly<Record<string, any>> | undefined;
+  persistentVolumes?(): readonly Readonly<Record<string, any>>[];
   /** A namespace's labels, for namespaceSelector of affinity terms. */
   namespaceLabels(namespace: string): Record<string, string> | undefined;
 }

@@ -16,7 +16,7 @@ after(async () => { await api.stop(); });
 
 interface Rig { t: TestControllerContext; c: DaemonSetController; ns: string; prefix: string }
 
-async function rig(nodes: { name: string; labels?: Record<string, string>; taints?: unknown[] }[]): Promise<Rig> {
+async function rig(nodes: { name: string; labels?: Record<string, string>; taints?: unknown[] }[], now?: () => number): Promise<Rig> {
   const n = ++seq;
   const ns = `ds-${n}`;
   const prefix = `r${n}-`;
@@ -25,7 +25,7 @@ async function rig(nodes: { name: string; labels?: Record<string, string>; taint
     await api.client.resource('nodes').create({ metadata: { name: prefix + node.name, labels: { ...(node.labels ?? {}), rig: String(n) } }, spec: { taints: node.taints ?? [] } } as never);
   }
   const t = testControllerContext(api.client);
-  const c = createDaemonSetController({ client: api.client, informers: t.ctx.informers, recorder: t.ctx.recorder('daemonset-controller'), logger: pino({ level: 'silent' }) });
+  const c = createDaemonSetController({ client: api.client, informers: t.ctx.informers, recorder: t.ctx.recorder('daemonset-controller'), logger: pino({ level: 'silent' }), now });
   await t.startInformers();
   return { t, c, ns, prefix };
 }
@@ -179,6 +179,41 @@ describe('DaemonSet controller', () => {
       assert.equal(bodyOf<Pod>(creates[0]!).spec?.containers[0]?.image, 'busybox:2');
       const ds = await api.client.resource('daemonsets.apps', r.ns).get('agent') as DaemonSet;
       assert.equal(ds.status?.desiredNumberScheduled, 3);
+    } finally {
+      await r.t.stop();
+    }
+  });
+
+  it('replaces a failed daemon pod, then backs off before replacing it again', async () => {
+    const clock = { now: Date.now() };
+    const r = await rig([{ name: 'a' }], () => clock.now);
+    const key = `${r.ns}/agent`;
+    const fail = async () => {
+      const pod = await eventually(() => podsOf(r).find((p) => !p.metadata?.deletionTimestamp && p.status?.phase !== 'Failed'), 'a live pod');
+      await api.client.resource('pods', r.ns).updateStatus({ ...structuredClone(pod), status: { phase: 'Failed' } } as Pod);
+      await synced(r, 'failed pod in cache', () => podsOf(r).some((p) => p.status?.phase === 'Failed'));
+    };
+    try {
+      await api.client.resource('daemonsets.apps', r.ns).create(daemonSet(r));
+      await synced(r, 'ds in cache', () => !!r.t.ctx.informers.informer('daemonsets.apps').store.getByKey(key));
+      await r.c.reconcile(key);
+      await fail();
+      api.clearWrites();
+      await r.c.reconcile(key);
+      assert.equal(api.writes.filter((w) => w.verb === 'delete' && w.path.includes('/pods/')).length, 1, 'the failed pod is deleted');
+      await synced(r, 'failed pod gone', () => podsOf(r).length === 0);
+      await r.c.reconcile(key);
+      await fail();
+      api.clearWrites();
+      const result = await r.c.reconcile(key);
+      assert.equal(api.writes.filter((w) => w.verb === 'delete' && w.path.includes('/pods/')).length, 0, 'the second failure waits');
+      assert.ok(result && result.requeueAfterMs! > 0 && result.requeueAfterMs! <= 1000);
+      clock.now += 1001;
+      await r.c.reconcile(key);
+      assert.equal(api.writes.filter((w) => w.verb === 'delete' && w.path.includes('/pods/')).length, 1, 'deleted once the backoff has passed');
+      await r.t.stop();
+      const events = (await api.client.resource('events', r.ns).list()).items as { reason: string; message: string; type: string }[];
+      assert.ok(events.some((e) => e.reason === 'FailedDaemonPod' && e.type === 'Warning' && /^Found failed daemon pod ds-\d+\/agent-\w+ on node r\d+-a, will try to kill it$/.test(e.message)));
     } finally {
       await r.t.stop();
     }

@@ -4,7 +4,7 @@
 // Must never bind pods itself (spec.nodeName is the scheduler's) nor create a pod its expectations do not cover.
 import type { Logger } from 'pino';
 import type { ControllerRevision, DaemonSet, Node, Pod } from '../history/types.js';
-import { ConflictError, keyOf, NotFoundError, splitKey, type Client, type EventRecorder, type Informer, type KubeObject, type WorkQueue } from '../../client/index.js';
+import { ConflictError, keyOf, NotFoundError, splitKey, type Client, type EventRecorder, type KubeObject, type WorkQueue } from '../../client/index.js';
 import type { ControllerDescriptor } from '../context.js';
 import { newQueue, runWorkers, type ReconcileResult } from '../controller.js';
 import type { InformerFactory } from '../informer-factory.js';
@@ -12,6 +12,7 @@ import { selectorFromLabelSelector } from '../../api/labels.js';
 import { claimPods } from '../history/ownership.js';
 import { controllerOf, type OwnerReference } from '../history/revisions.js';
 import { Expectations } from './expectations.js';
+import { FailedPodBackoff } from './failed-pod-backoff.js';
 import { cleanupHistory, constructHistory } from './history.js';
 import { planManage } from './manage.js';
 import { groupByNode } from './node-pods.js';
@@ -49,6 +50,7 @@ export function createDaemonSetController(options: DaemonSetControllerOptions): 
   const revisionInformer = options.informers.informer<ControllerRevision>('controllerrevisions.apps');
   const queue = newQueue('daemonset');
   const expectations = new Expectations(now);
+  const failedPodBackoff = new FailedPodBackoff(now);
 
   const enqueue = (ds: Readonly<DaemonSet>) => queue.add(keyOf(ds));
   const enqueueAll = () => { for (const ds of dsInformer.store.list()) enqueue(ds); };
@@ -172,7 +174,7 @@ export function createDaemonSetController(options: DaemonSetControllerOptions): 
     const nodes = nodeInformer.store.list();
     const candidates = podInformer.store.byIndex('byNamespace', namespace ?? '');
     const pods = await claimPods(candidates, { client, parent: ds, kind: 'DaemonSet', selector: ds.spec?.selector });
-    const { current, old, hash } = await constructHistory(client, revisionInformer.store, ds, pods);
+    const { old, hash } = await constructHistory(client, revisionInformer.store, ds, pods);
     const t = now();
     let grouped = groupByNode(pods);
     if (!expectations.satisfied(key)) {
@@ -180,8 +182,10 @@ export function createDaemonSetController(options: DaemonSetControllerOptions): 
       await storeStatus(ds, counts, false);
       return;
     }
-    const plan = planManage(ds, nodes, grouped, hash, t);
+    failedPodBackoff.gc();
+    const plan = planManage(ds, nodes, grouped, hash, t, (node) => failedPodBackoff.remaining(`${key}/${node}`));
     for (const { pod, node } of plan.failedPods) {
+      failedPodBackoff.next(`${key}/${node}`);
       recorder.eventf(dsRef(ds), 'Warning', 'FailedDaemonPod', 'Found failed daemon pod %s/%s on node %s, will try to kill it', pod.metadata?.namespace, pod.metadata?.name, node);
     }
     if (plan.podsToDelete.length > 0 || plan.nodesNeedingPods.length > 0) {
@@ -195,11 +199,13 @@ export function createDaemonSetController(options: DaemonSetControllerOptions): 
       }
     }
     await cleanupHistory(client, ds, old, pods);
-    grouped = groupByNode(podInformer.store.byIndex('byNamespace', namespace ?? '').filter((p) => pods.some((q) => q.metadata?.uid === p.metadata?.uid)));
+    // Status from the freshest cache, over the pods this DaemonSet controls.
+    const owned = new Set(pods.map((p) => p.metadata?.uid));
+    grouped = groupByNode(podInformer.store.byIndex('byNamespace', namespace ?? '').filter((p) => owned.has(p.metadata?.uid)));
     const { counts, recheckAfterMs } = computeStatus(ds, nodes, grouped, hash, now());
     await storeStatus(ds, counts, true);
-    void current;
-    if (recheckAfterMs !== undefined) return { requeueAfterMs: recheckAfterMs };
+    const after = [recheckAfterMs, plan.retryAfterMs].filter((ms): ms is number => ms !== undefined);
+    if (after.length > 0) return { requeueAfterMs: Math.min(...after) };
   }
 
   return { queue, reconcile };

@@ -11,6 +11,8 @@ export interface ManagePlan {
   podsToDelete: string[];
   /** Failed daemon pods being replaced (upstream records FailedDaemonPod for each). */
   failedPods: { pod: Readonly<Pod>; node: string }[];
+  /** Some failed pod waits for its backoff: sync again after this long. */
+  retryAfterMs?: number;
 }
 
 function allowsSurge(ds: Readonly<DaemonSet>): boolean {
@@ -19,7 +21,14 @@ function allowsSurge(ds: Readonly<DaemonSet>): boolean {
   return s?.type === 'RollingUpdate' && surge !== undefined && surge !== 0 && surge !== '0%' && surge !== '0';
 }
 
-export function planManage(ds: Readonly<DaemonSet>, nodes: readonly Readonly<Node>[], nodePods: NodePods, hash: string, nowMs: number): ManagePlan {
+/**
+ * `failedPodDelayMs(node)` says how long replacing a failed pod on that node must still wait
+ * (0: now); waiting nodes are reported in `retryAfterMs`.
+ */
+export function planManage(
+  ds: Readonly<DaemonSet>, nodes: readonly Readonly<Node>[], nodePods: NodePods, hash: string, nowMs: number,
+  failedPodDelayMs: (node: string) => number = () => 0,
+): ManagePlan {
   const plan: ManagePlan = { nodesNeedingPods: [], podsToDelete: [], failedPods: [] };
   const minReadySeconds = ds.spec?.minReadySeconds ?? 0;
   for (const node of nodes) {
@@ -34,6 +43,11 @@ export function planManage(ds: Readonly<DaemonSet>, nodes: readonly Readonly<Nod
       for (const pod of pods) {
         if (pod.metadata?.deletionTimestamp) continue;
         if (pod.status?.phase === 'Failed') {
+          const wait = failedPodDelayMs(name);
+          if (wait > 0) {
+            plan.retryAfterMs = Math.min(plan.retryAfterMs ?? wait, wait);
+            continue;
+          }
           plan.failedPods.push({ pod, node: name });
           plan.podsToDelete.push(pod.metadata!.name!);
         } else if (pod.status?.phase === 'Succeeded') {

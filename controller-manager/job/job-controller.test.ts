@@ -5,6 +5,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { pino } from 'pino';
 import { startMemoryApiserver, type MemoryApiserver } from '../../test/support/memory-apiserver.js';
 import { testControllerContext, type TestControllerContext } from '../../test/support/controller-context.js';
+import { ConflictError } from '../../client/index.js';
 import { newQueue } from '../controller.js';
 import { JobController } from './job-controller.js';
 import type { Job, Pod } from './types.js';
@@ -41,6 +42,8 @@ interface Rig {
   ns: string;
   job(name: string): Readonly<Job> | undefined;
   pods(jobName: string): Readonly<Pod>[];
+  /** Reconciles once the Job cache has caught up with the Job's latest write (as the queue would). */
+  sync(name: string): ReturnType<JobController['reconcile']>;
 }
 
 async function rig(): Promise<Rig> {
@@ -67,6 +70,11 @@ async function rig(): Promise<Rig> {
     clock,
     ns,
     job: (name) => jobs.store.getByKey(`${ns}/${name}`),
+    async sync(name) {
+      const live = await api.client.resource<Job>('jobs.batch', ns).get(name);
+      await waitFor(`job ${name} cache current`, () => jobs.store.getByKey(`${ns}/${name}`)?.metadata?.resourceVersion === live.metadata?.resourceVersion);
+      return controller.reconcile(`${ns}/${name}`);
+    },
     pods: (jobName) => pods.store.byIndex('byNamespace', ns).filter((p) => p.metadata?.labels?.['job-name'] === jobName && !p.metadata?.deletionTimestamp),
   };
 }
@@ -108,7 +116,7 @@ describe('job controller', () => {
     await api.client.resource('jobs.batch', r.ns).create(jobManifest('two', { completions: 2, parallelism: 1 }));
     await waitFor('job in cache', () => r.job('two'));
     api.clearWrites();
-    await r.controller.reconcile(`${r.ns}/two`);
+    await r.sync('two');
     const creates = api.writes.filter((w) => w.verb === 'create' && w.path.endsWith('/pods'));
     assert.equal(creates.length, 1);
     const body = bodyOf(creates[0]!) as Pod;
@@ -123,12 +131,12 @@ describe('job controller', () => {
 
     // Idempotent: a second sync with one active pod creates nothing.
     api.clearWrites();
-    await r.controller.reconcile(`${r.ns}/two`);
+    await r.sync('two');
     assert.equal(api.writes.filter((w) => w.verb === 'create').length, 0);
 
     await finishPod(r, first!, 'Succeeded');
     api.clearWrites();
-    await r.controller.reconcile(`${r.ns}/two`);
+    await r.sync('two');
     const statusWrites = api.writes.filter((w) => w.path.endsWith('/jobs/two/status'));
     // First the uid goes into uncountedTerminatedPods, then (after the finalizer patch) into succeeded.
     assert.deepEqual((bodyOf(statusWrites[0]!) as Job).status?.uncountedTerminatedPods?.succeeded, [first!.metadata!.uid]);
@@ -141,7 +149,7 @@ describe('job controller', () => {
 
     const second = r.pods('two').find((p) => p.status?.phase === 'Pending')!;
     await finishPod(r, second, 'Succeeded');
-    await r.controller.reconcile(`${r.ns}/two`);
+    await r.sync('two');
     const done = await waitFor('complete', () => condition(r.job('two'), 'Complete')?.status === 'True' && r.job('two'));
     assert.equal(done.status?.succeeded, 2);
     assert.equal(done.status?.active, 0);
@@ -158,21 +166,21 @@ describe('job controller', () => {
   it('waits 10 s after a failure, then retries, and fails at backoffLimit with BackoffLimitExceeded', async () => {
     await api.client.resource('jobs.batch', r.ns).create(jobManifest('flaky', { backoffLimit: 1 }));
     await waitFor('job in cache', () => r.job('flaky'));
-    await r.controller.reconcile(`${r.ns}/flaky`);
+    await r.sync('flaky');
     const [p1] = await waitFor('pod', () => r.pods('flaky').length === 1 && r.pods('flaky'));
     await finishPod(r, p1!, 'Failed');
     api.clearWrites();
-    const result = await r.controller.reconcile(`${r.ns}/flaky`);
+    const result = await r.sync('flaky');
     assert.equal(api.writes.filter((w) => w.verb === 'create' && w.path.endsWith('/pods')).length, 0, 'no pod during the backoff');
     assert.ok(result && result.requeueAfterMs! > 9000 && result.requeueAfterMs! <= 10_000, `requeue after the backoff, got ${JSON.stringify(result)}`);
     await waitFor('failed 1', () => r.job('flaky')?.status?.failed === 1);
     assert.equal(condition(r.job('flaky'), 'Failed'), undefined);
 
     r.clock.now += 10_000;
-    await r.controller.reconcile(`${r.ns}/flaky`);
+    await r.sync('flaky');
     const p2 = await waitFor('retry pod', () => r.pods('flaky').find((p) => p.status?.phase === 'Pending'));
     await finishPod(r, p2, 'Failed');
-    await r.controller.reconcile(`${r.ns}/flaky`);
+    await r.sync('flaky');
     const failed = await waitFor('failed', () => condition(r.job('flaky'), 'Failed')?.status === 'True' && r.job('flaky'));
     assert.equal(failed.status?.failed, 2);
     assert.equal(condition(failed, 'Failed')?.reason, 'BackoffLimitExceeded');
@@ -187,7 +195,7 @@ describe('job controller', () => {
   it('gives Indexed pods their index, hostname and JOB_COMPLETION_INDEX and tracks completedIndexes', async () => {
     await api.client.resource('jobs.batch', r.ns).create(jobManifest('idx', { completions: 3, parallelism: 2, completionMode: 'Indexed' }));
     await waitFor('job in cache', () => r.job('idx'));
-    await r.controller.reconcile(`${r.ns}/idx`);
+    await r.sync('idx');
     const pods = await waitFor('two pods', () => r.pods('idx').length === 2 && r.pods('idx'));
     const byIndex = new Map(pods.map((p) => [p.metadata!.annotations!['batch.kubernetes.io/job-completion-index'], p]));
     assert.deepEqual([...byIndex.keys()].sort(), ['0', '1']);
@@ -198,12 +206,12 @@ describe('job controller', () => {
     assert.deepEqual(p0.spec?.containers[0]?.env?.find((e) => e.name === 'JOB_COMPLETION_INDEX')?.valueFrom?.fieldRef?.fieldPath, "metadata.labels['batch.kubernetes.io/job-completion-index']");
 
     await finishPod(r, byIndex.get('1')!, 'Succeeded');
-    await r.controller.reconcile(`${r.ns}/idx`);
+    await r.sync('idx');
     await waitFor('index 1 completed', () => r.job('idx')?.status?.completedIndexes === '1');
     const third = await waitFor('pod for index 2', () => r.pods('idx').find((p) => p.metadata?.annotations?.['batch.kubernetes.io/job-completion-index'] === '2'));
     await finishPod(r, p0, 'Succeeded');
     await finishPod(r, third, 'Succeeded');
-    await r.controller.reconcile(`${r.ns}/idx`);
+    await r.sync('idx');
     const done = await waitFor('complete', () => condition(r.job('idx'), 'Complete')?.status === 'True' && r.job('idx'));
     assert.equal(done.status?.completedIndexes, '0-2');
     assert.equal(done.status?.succeeded, 3);
@@ -213,18 +221,18 @@ describe('job controller', () => {
   it('fails a Job past activeDeadlineSeconds with DeadlineExceeded and deletes its pods', async () => {
     await api.client.resource('jobs.batch', r.ns).create(jobManifest('slow', { activeDeadlineSeconds: 30 }));
     await waitFor('job in cache', () => r.job('slow'));
-    const first = await r.controller.reconcile(`${r.ns}/slow`);
+    const first = await r.sync('slow');
     assert.ok(first && first.requeueAfterMs! <= 30_000 && first.requeueAfterMs! > 29_000, 'requeued at the deadline');
     await waitFor('pod', () => r.pods('slow').length === 1);
     await waitFor('started', () => r.job('slow')?.status?.startTime);
     r.clock.now += 31_000;
     api.clearWrites();
-    await r.controller.reconcile(`${r.ns}/slow`);
+    await r.sync('slow');
     assert.equal(api.writes.filter((w) => w.verb === 'delete' && w.path.includes('/pods/')).length, 1);
     await waitFor('failure target', () => condition(r.job('slow'), 'FailureTarget')?.reason === 'DeadlineExceeded');
     // The deleted pod counts as failed once its finalizer goes; then the Job is Failed.
     await waitFor('pod terminating', () => r.t.ctx.informers.informer<Pod>('pods').store.byIndex('byNamespace', r.ns).some((p) => p.metadata?.deletionTimestamp));
-    await r.controller.reconcile(`${r.ns}/slow`);
+    await r.sync('slow');
     const failed = await waitFor('failed', () => condition(r.job('slow'), 'Failed')?.status === 'True' && r.job('slow'));
     assert.equal(condition(failed, 'Failed')?.reason, 'DeadlineExceeded');
     assert.equal(condition(failed, 'Failed')?.message, 'Job was active longer than specified deadline');
@@ -235,7 +243,7 @@ describe('job controller', () => {
   it('creates nothing for a suspended Job and says so in the Suspended condition', async () => {
     await api.client.resource('jobs.batch', r.ns).create(jobManifest('paused', { suspend: true, parallelism: 2, completions: 2 }));
     await waitFor('job in cache', () => r.job('paused'));
-    await r.controller.reconcile(`${r.ns}/paused`);
+    await r.sync('paused');
     assert.equal(api.writes.filter((w) => w.verb === 'create' && w.path.endsWith('/pods')).length, 0);
     const job = await waitFor('suspended', () => condition(r.job('paused'), 'Suspended')?.status === 'True' && r.job('paused'));
     assert.equal(condition(job, 'Suspended')?.reason, 'JobSuspended');
@@ -246,7 +254,7 @@ describe('job controller', () => {
   it('removes the tracking finalizer from pods of a Job that is gone', async () => {
     await api.client.resource('jobs.batch', r.ns).create(jobManifest('gone'));
     await waitFor('job in cache', () => r.job('gone'));
-    await r.controller.reconcile(`${r.ns}/gone`);
+    await r.sync('gone');
     const [pod] = await waitFor('pod', () => r.pods('gone').length === 1 && r.pods('gone'));
     await api.client.resource('jobs.batch', r.ns).delete('gone', { propagationPolicy: 'Orphan' });
     await api.client.resource('jobs.batch', r.ns).patch('gone', 'json', [{ op: 'remove', path: '/metadata/finalizers' }], {}, r.ns).catch(() => undefined);
@@ -261,8 +269,21 @@ describe('job controller', () => {
     await api.client.resource('jobs.batch', r.ns).create(jobManifest('eager', { parallelism: 3, completions: 3 }));
     await waitFor('job in cache', () => r.job('eager'));
     api.clearWrites();
-    await Promise.all([r.controller.reconcile(`${r.ns}/eager`), r.controller.reconcile(`${r.ns}/eager`)]);
-    await r.controller.reconcile(`${r.ns}/eager`);
+    // The work queue never runs one key twice at once; back-to-back runs must not double-create.
+    // A run on a stale Job may hit a write conflict: the queue would retry it, so this does too.
+    const sync = async () => {
+      for (let i = 0; ; i++) {
+        try {
+          return await r.sync('eager');
+        } catch (err) {
+          if (!(err instanceof ConflictError) || i > 20) throw err;
+          await new Promise((res) => setTimeout(res, 5));
+        }
+      }
+    };
+    await sync();
+    await sync();
+    await sync();
     assert.equal(api.writes.filter((w) => w.verb === 'create' && w.path.endsWith('/pods')).length, 3);
     await waitFor('three pods', () => r.pods('eager').length === 3);
     await r.t.stop();
@@ -274,14 +295,14 @@ describe('job controller', () => {
       podFailurePolicy: { rules: [{ action: 'Ignore', onExitCodes: { operator: 'In', values: [2] } }, { action: 'FailJob', onExitCodes: { operator: 'In', values: [42] } }] },
     }));
     await waitFor('job in cache', () => r.job('policy'));
-    await r.controller.reconcile(`${r.ns}/policy`);
+    await r.sync('policy');
     const [p1] = await waitFor('pod', () => r.pods('policy').length === 1 && r.pods('policy'));
     await finishPod(r, p1!, 'Failed', 2);
-    await r.controller.reconcile(`${r.ns}/policy`);
+    await r.sync('policy');
     const p2 = await waitFor('replacement without backoff', () => r.pods('policy').find((p) => p.status?.phase === 'Pending'));
     assert.equal(r.job('policy')?.status?.failed ?? 0, 0, 'an ignored failure does not count');
     await finishPod(r, p2, 'Failed', 42);
-    await r.controller.reconcile(`${r.ns}/policy`);
+    await r.sync('policy');
     const failed = await waitFor('failed', () => condition(r.job('policy'), 'Failed')?.status === 'True' && r.job('policy'));
     assert.equal(condition(failed, 'Failed')?.reason, 'PodFailurePolicy');
     assert.match(condition(failed, 'Failed')!.message!, /^Container main for pod .*\/policy-\w+ failed with exit code 42 matching FailJob rule at index 1$/);

@@ -53,6 +53,8 @@ const keyOf = (namespace: string | undefined, name: string | undefined) => `${na
 export class JobController {
   readonly expectations: Expectations;
   private readonly backoff = new Map<string, BackoffRecord>();
+  /** Per Job, resourceVersions our own status writes replaced (a cache still showing one is stale). */
+  private readonly superseded = new Map<string, Set<string>>();
   private readonly now: () => number;
 
   constructor(private readonly o: JobControllerOptions) {
@@ -113,8 +115,13 @@ export class JobController {
     if (!cached) {
       this.expectations.delete(key);
       this.backoff.delete(key);
+      this.superseded.delete(key);
       return;
     }
+    // A cache older than our own last status write would recount pods: wait for the update event.
+    const superseded = this.superseded.get(key);
+    if (superseded?.has(cached.metadata?.resourceVersion ?? '')) return;
+    this.superseded.delete(key);
     // Pod events re-queue the Job as the informer catches up; the timer only guards a lost event.
     if (!this.expectations.satisfied(key)) return { requeueAfterMs: 30_000 };
     // Cached objects may lack TypeMeta; the event recorder needs it (upstream gets it from the scheme).
@@ -124,6 +131,13 @@ export class JobController {
 
   backoffRecord(key: string): BackoffRecord | undefined {
     return this.backoff.get(key);
+  }
+
+  statusWritten(key: string, replacedResourceVersion: string | undefined): void {
+    if (!replacedResourceVersion) return;
+    let set = this.superseded.get(key);
+    if (!set) this.superseded.set(key, (set = new Set()));
+    set.add(replacedResourceVersion);
   }
 
   recordFinished(key: string, finished: FinishedPod[]): void {
@@ -282,7 +296,9 @@ class JobSync {
 
   private async writeStatus(status: JobStatus): Promise<void> {
     if (isDeepStrictEqual(status, this.job.status ?? {})) return;
+    const replaced = this.job.metadata?.resourceVersion;
     this.job = await this.jobs().updateStatus({ ...this.job, status });
+    this.ctl.statusWritten(this.key, replaced);
   }
 
   /** Decides the Job's fate and its pods: upstream's syncJob after the tracking step. */

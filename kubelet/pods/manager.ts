@@ -232,8 +232,22 @@ export async function startPodManager(o: PodManagerOptions, outerSignal: AbortSi
     e.worker = new PodWorker(pod, (p, removed) => step(uid, p, removed), log, signal);
   };
 
+  /**
+   * A shorter grace period than the one a termination in progress uses (a second `kubectl delete
+   * --grace-period=N`, or a forced delete): stop the running containers again with it, alongside.
+   */
+  const expedite = (uid: string, seconds: number) => {
+    void runtime
+      .list(uid)
+      .then((all) => Promise.all(all.filter((c) => c.state === 'running' && !c.sandbox).map((c) => runtime.stop(c.id, Math.max(seconds, 2)))))
+      .catch((err) => log.warn({ uid, err: (err as Error).message }, 'could not shorten the termination'));
+  };
+
   const remove = (uid: string | undefined) => {
-    if (uid) entries.get(uid)?.worker.remove();
+    const entry = uid ? entries.get(uid) : undefined;
+    if (!entry) return;
+    if (!entry.static && entry.worker.current.metadata?.deletionTimestamp) expedite(uid!, 2);
+    entry.worker.remove();
   };
 
   // Docker events: a container of ours started, died or was OOM-killed -> sync its pod now.
@@ -313,6 +327,9 @@ export async function startPodManager(o: PodManagerOptions, outerSignal: AbortSi
   informer.on('add', onPod);
   informer.on('update', (old, pod) => {
     // As upstream's config source: a change of status alone (often our own write) is no reason to sync.
+    const before = (old as unknown as Pod).metadata?.deletionGracePeriodSeconds;
+    const now = (pod as unknown as Pod).metadata?.deletionGracePeriodSeconds;
+    if (before !== undefined && now !== undefined && now < before) expedite(pod.metadata!.uid!, now);
     if (!isMirrorPod(pod as unknown as Pod) && !podsDifferSemantically(old as unknown as Pod, pod as unknown as Pod)) {
       entries.get(pod.metadata?.uid ?? '')?.worker.replace(pod as unknown as Pod);
       return;

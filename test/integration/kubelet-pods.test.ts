@@ -195,12 +195,19 @@ describe('kubelet pods on Docker', () => {
     assert.equal(never.status!.containerStatuses![0]!.state!.waiting!.message, 'Container image "k8ts-test/absent:1" is not present with pull policy of Never');
     // A registry on loopback that refuses connections: the pull fails fast, then backs off.
     await h.createPod({ metadata: { name: 'pullfail' }, spec: { containers: [{ name: 'main', image: '127.0.0.1:1/absent:1', imagePullPolicy: 'IfNotPresent' }] } });
-    await h.waitForPod('pullfail', 'ErrImagePull', (p) => p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'ErrImagePull', 10_000, 20);
+    // ErrImagePull shows until the next sync (about a second), then ImagePullBackOff until the backoff ends.
+    const reasons = new Set<string>();
+    await h.waitForPod('pullfail', 'ErrImagePull', (p) => {
+      const reason = p.status?.containerStatuses?.[0]?.state?.waiting?.reason;
+      if (reason) reasons.add(reason);
+      return reasons.has('ErrImagePull') || reasons.has('ImagePullBackOff');
+    }, 30_000, 20);
     await h.waitForPod('pullfail', 'ImagePullBackOff', (p) => p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'ImagePullBackOff', 30_000);
     const events = await h.events('pullfail');
     assert.ok(events.some((e) => e.reason === 'Pulling' && e.message === 'Pulling image "127.0.0.1:1/absent:1"'));
     assert.ok(events.some((e) => e.reason === 'Failed' && e.message.startsWith('Failed to pull image "127.0.0.1:1/absent:1": ')));
     assert.ok(events.some((e) => e.reason === 'BackOff' && e.message === 'Back-off pulling image "127.0.0.1:1/absent:1"'));
+    assert.ok(events.some((e) => e.reason === 'Failed' && e.message === 'Error: ErrImagePull'));
     await h.client.resource('pods', 'default').delete('never', { gracePeriodSeconds: 0 });
     await h.client.resource('pods', 'default').delete('pullfail', { gracePeriodSeconds: 0 });
   });
@@ -238,6 +245,21 @@ describe('kubelet pods on Docker', () => {
     } finally {
       rmSync(hostDir, { recursive: true, force: true });
     }
+  });
+
+  it('cuts a graceful termination short when the pod is force-deleted', async () => {
+    const pod = await h.createPod({
+      metadata: { name: 'stubborn' },
+      spec: { terminationGracePeriodSeconds: 60, containers: [{ name: 'main', ...busybox, command: ['sh', '-c', 'trap "" TERM; while true; do sleep 0.2; done'] }] },
+    });
+    await h.waitForPod('stubborn', 'Running', (p) => p.status?.phase === 'Running');
+    const uid = pod.metadata!.uid!;
+    await h.client.resource('pods', 'default').delete('stubborn'); // 60 s grace: SIGTERM is ignored
+    await waitFor('termination started', async () => (await h.events('stubborn')).some((e) => e.reason === 'Killing'));
+    const t0 = Date.now();
+    await h.client.resource('pods', 'default').delete('stubborn', { gracePeriodSeconds: 0 });
+    await waitFor('containers gone', async () => (await h.containers({ 'io.kubernetes.pod.uid': uid })).length === 0, 30_000);
+    assert.ok(Date.now() - t0 < 20_000, `force deletion took ${Date.now() - t0} ms`);
   });
 
   it('leaves no container behind when the pods are gone', async () => {
