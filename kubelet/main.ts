@@ -144,7 +144,7 @@ async function run(o: KubeletOptions): Promise<void> {
   const pods = await startPodManager({
     client, docker, nodeName: o.nodeName, networkName: network.networkName, rootDir: o.rootDir,
     podInfraImage: o.podInfraContainerImage, podManifestPath: o.podManifestPath, clusterDNS: o.clusterDNS,
-    clusterDomain: o.clusterDomain, hostIP: o.nodeIP, logger, recorder, volumes,
+    clusterDomain: o.clusterDomain, resolvConfPath: o.resolvConf, hostIP: o.nodeIP, logger, recorder, volumes,
   }, stop.signal);
   closers.push(async () => {
     await pods.stopped;

@@ -22,6 +22,8 @@ export interface KubeletOptions {
   clusterCIDR: string;
   clusterDNS: string[];
   clusterDomain: string;
+  /** --resolv-conf: the resolver configuration pods with dnsPolicy Default get. */
+  resolvConf: string;
   containerRuntimeEndpoint: string;
   podInfraContainerImage: string;
   nodeStatusUpdateFrequencyMs: number;
@@ -102,6 +104,7 @@ export function parseOptions(argv: string[]): KubeletOptions {
     .option('--cluster-cidr <cidr>', 'k8ts: the cluster pod CIDR', '10.244.0.0/16')
     .option('--cluster-dns <ips>', 'DNS server IPs for pods', '')
     .option('--cluster-domain <domain>', 'cluster DNS domain', 'cluster.local')
+    .option('--resolv-conf <file>', 'resolver configuration for dnsPolicy Default', '/etc/resolv.conf')
     .option('--container-runtime-endpoint <url>', 'Docker endpoint', 'unix:///var/run/docker.sock')
     .option('--pod-infra-container-image <image>', 'sandbox image', 'k8ts/pause:3.9')
     .option('--node-status-update-frequency <duration>', 'node status period', durationMs, 10_000)
@@ -132,6 +135,7 @@ export function parseOptions(argv: string[]): KubeletOptions {
     clusterCIDR: o.clusterCidr,
     clusterDNS: String(o.clusterDns).split(',').map((s) => s.trim()).filter(Boolean),
     clusterDomain: o.clusterDomain,
+    resolvConf: o.resolvConf,
     containerRuntimeEndpoint: o.containerRuntimeEndpoint,
     podInfraContainerImage: o.podInfraContainerImage,
     nodeStatusUpdateFrequencyMs: o.nodeStatusUpdateFrequency,
