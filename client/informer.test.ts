@@ -403,3 +403,24 @@ describe('informer', () => {
     assert.equal(client.watches.pending, 0);
   });
 });
+
+describe('listed objects', () => {
+  it('get the list\'s apiVersion and kind, which list items lack on the wire', async () => {
+    const client = {
+      async list(): Promise<KubeList<KubeObject>> {
+        return { apiVersion: 'apps/v1', kind: 'DeploymentList', metadata: { resourceVersion: '5' }, items: [{ metadata: { name: 'web', namespace: 'default' } }] } as KubeList<KubeObject>;
+      },
+      watch(_options?: WatchOptions): AsyncIterable<WatchEvent<KubeObject>> {
+        return { async *[Symbol.asyncIterator]() { await new Promise(() => undefined); } };
+      },
+    };
+    const informer = createInformer(client);
+    const controller = new AbortController();
+    informer.start(controller.signal);
+    await informer.synced;
+    const cached = informer.store.get('default/web');
+    controller.abort();
+    assert.equal(cached?.apiVersion, 'apps/v1');
+    assert.equal(cached?.kind, 'Deployment');
+  });
+});

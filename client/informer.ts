@@ -168,7 +168,14 @@ export function createInformer<T extends KubeObject>(
         options.namespace,
       );
       if (signal.aborted) return;
-      items.push(...page.items);
+      // A list's items carry no apiVersion/kind (as upstream's); the cache hands out whole objects,
+      // so they get the list's type back (an event recorder needs it for the involved object).
+      const itemKind = typeof page.kind === 'string' ? page.kind.replace(/List$/, '') : undefined;
+      for (const item of page.items) {
+        if (!item.apiVersion && page.apiVersion) item.apiVersion = page.apiVersion;
+        if (!item.kind && itemKind) item.kind = itemKind;
+        items.push(item);
+      }
       listRV = page.metadata?.resourceVersion ?? '';
       continueToken = page.metadata?.continue || undefined;
     } while (continueToken);

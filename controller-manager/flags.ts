@@ -42,6 +42,7 @@ const CONCURRENCY_FLAGS: Record<string, string> = {
   'concurrent-namespace-syncs': 'namespace',
   'concurrent-serviceaccount-token-syncs': 'serviceaccount',
   'concurrent-ttl-after-finished-syncs': 'ttl-after-finished',
+  'concurrent-horizontal-pod-autoscaler-syncs': 'horizontalpodautoscaling',
 };
 
 export function parseFlags(argv: string[]): ControllerManagerOptions {
@@ -66,6 +67,11 @@ export function parseFlags(argv: string[]): ControllerManagerOptions {
     .option('--node-monitor-period <duration>', 'how often node health is checked', duration, d.nodeMonitorPeriodMs)
     .option('--host-path-provisioner-dir <dir>', 'where k8ts.io/host-path volumes are created on their node (default /var/lib/k8ts/volumes)')
     .option('--terminated-pod-gc-threshold <n>', 'terminated pods kept before pod GC deletes the oldest', int, d.terminatedPodGCThreshold)
+    .option('--horizontal-pod-autoscaler-sync-period <duration>', 'period for syncing the number of pods in horizontal pod autoscaler', duration, d.hpaSyncPeriodMs)
+    .option('--horizontal-pod-autoscaler-downscale-stabilization <duration>', 'period for which autoscaler will look backwards and not scale down below any recommendation it made during that period', duration, d.hpaDownscaleStabilizationMs)
+    .option('--horizontal-pod-autoscaler-tolerance <float>', 'minimum change (from 1.0) in the desired-to-actual metrics ratio to consider scaling', Number, d.hpaTolerance)
+    .option('--horizontal-pod-autoscaler-cpu-initialization-period <duration>', 'period after pod start when CPU samples might be skipped', duration, d.hpaCpuInitializationPeriodMs)
+    .option('--horizontal-pod-autoscaler-initial-readiness-delay <duration>', 'period after pod start during which readiness changes are treated as initial readiness', duration, d.hpaInitialReadinessDelayMs)
     .option('--v <level>', 'log verbosity', int, d.verbosity);
   for (const flag of Object.keys(CONCURRENCY_FLAGS)) cmd.option(`--${flag} <n>`, `workers of the ${CONCURRENCY_FLAGS[flag]} controller`, int);
   cmd.exitOverride().configureOutput({ writeErr: (s) => process.stderr.write(s) });
@@ -98,5 +104,10 @@ export function parseFlags(argv: string[]): ControllerManagerOptions {
     hostPathProvisionerDir: o.hostPathProvisionerDir,
     concurrentSyncs,
     verbosity: o.v,
+    hpaSyncPeriodMs: o.horizontalPodAutoscalerSyncPeriod,
+    hpaDownscaleStabilizationMs: o.horizontalPodAutoscalerDownscaleStabilization,
+    hpaTolerance: o.horizontalPodAutoscalerTolerance,
+    hpaCpuInitializationPeriodMs: o.horizontalPodAutoscalerCpuInitializationPeriod,
+    hpaInitialReadinessDelayMs: o.horizontalPodAutoscalerInitialReadinessDelay,
   };
 }

@@ -1,6 +1,7 @@
 // Owns the shared informers of one controller-manager process, as client-go's
 // SharedInformerFactory: one list+watch per resource, however many controllers read it.
 // Must never start an informer twice; start() starts every informer asked for so far.
+import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import { createInformer, type Client, type Informer, type KubeObject } from '../client/index.js';
 
@@ -30,6 +31,8 @@ export function createInformerFactory(client: Client, logger?: Logger, resyncPer
     },
     start(s: AbortSignal) {
       signal = s;
+      // One abort listener per informer; the garbage collector alone watches ~30 resources.
+      setMaxListeners(0, s);
       for (const informer of informers.values()) informer.start(s);
     },
     async waitForSync() {

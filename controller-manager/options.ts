@@ -30,6 +30,13 @@ export interface ControllerManagerOptions {
   concurrentSyncs: Record<string, number>;
   /** Verbosity (klog -v). */
   verbosity: number;
+  /** --horizontal-pod-autoscaler-sync-period (15 s), -downscale-stabilization (5 m), -tolerance (0.1),
+   *  -cpu-initialization-period (5 m), -initial-readiness-delay (30 s). */
+  hpaSyncPeriodMs: number;
+  hpaDownscaleStabilizationMs: number;
+  hpaTolerance: number;
+  hpaCpuInitializationPeriodMs: number;
+  hpaInitialReadinessDelayMs: number;
 }
 
 export const DEFAULT_CONCURRENT_SYNCS: Record<string, number> = {
@@ -46,6 +53,7 @@ export const DEFAULT_CONCURRENT_SYNCS: Record<string, number> = {
   serviceaccount: 5,
   'ttl-after-finished': 5,
   'persistentvolume-binder': 5,
+  horizontalpodautoscaling: 5,
 };
 
 export function defaultControllerManagerOptions(): ControllerManagerOptions {
@@ -66,6 +74,11 @@ export function defaultControllerManagerOptions(): ControllerManagerOptions {
     terminatedPodGCThreshold: 12_500,
     concurrentSyncs: { ...DEFAULT_CONCURRENT_SYNCS },
     verbosity: 2,
+    hpaSyncPeriodMs: 15_000,
+    hpaDownscaleStabilizationMs: 300_000,
+    hpaTolerance: 0.1,
+    hpaCpuInitializationPeriodMs: 300_000,
+    hpaInitialReadinessDelayMs: 30_000,
   };
 }
 

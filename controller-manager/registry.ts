@@ -20,6 +20,7 @@ import { jobController } from './job/index.js';
 import { cronJobController } from './cronjob/index.js';
 import { ttlAfterFinishedController } from './ttl-after-finished/index.js';
 import { podGCController } from './podgc/index.js';
+import { horizontalPodAutoscalerController } from './podautoscaler/index.js';
 
 export const CONTROLLERS: ControllerDescriptor[] = [
   namespaceController,
@@ -39,4 +40,5 @@ export const CONTROLLERS: ControllerDescriptor[] = [
   persistentVolumeBinderDescriptor,
   replicaSetController,
   deploymentController,
+  horizontalPodAutoscalerController,
 ];

@@ -12,6 +12,7 @@ import { fitErrorMessage } from './fit-error.js';
 import type { Plugin, Snapshot } from './framework.js';
 import type { SchedulerMetrics } from './metrics.js';
 import { DEFAULT_PLUGINS } from './plugins/index.js';
+import { createVolumeBinder, type VolumeReservation } from './plugins/volume-binder.js';
 import { preempt } from './preemption.js';
 import { SchedulingQueue, type QueuedPodInfo } from './queue.js';
 
@@ -26,6 +27,8 @@ export interface SchedulerOptions {
   schedulerName?: string;
   plugins?: readonly Plugin<any>[];
   random?: () => number;
+  /** How long binding waits for the PV controller to bind a pod's claims (default 600 s, upstream's). */
+  volumeBindTimeoutMs?: number;
 }
 
 export interface Scheduler {
@@ -92,10 +95,14 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     nodes: createInformer(client.resource('nodes'), { logger }),
     persistentvolumeclaims: createInformer(client.resource('persistentvolumeclaims'), { logger }),
     persistentvolumes: createInformer(client.resource('persistentvolumes'), { logger }),
+    storageclasses: createInformer(client.resource('storageclasses.storage.k8s.io'), { logger }),
     priorityclasses: createInformer(client.resource('priorityclasses.scheduling.k8s.io'), { logger }),
     namespaces: createInformer(client.resource('namespaces'), { logger }),
   };
   const cache = new SchedulerCache();
+  const volumes = createVolumeBinder({ client, logger, informers: informers as Parameters<typeof createVolumeBinder>[0]['informers'], bindTimeoutMs: options.volumeBindTimeoutMs });
+  /** Aborts volume binding waits when the scheduler stops. */
+  let stopped: AbortSignal = new AbortController().signal;
   const queue = new SchedulingQueue();
   /** Why each pod in the unschedulable queue was last rejected (plugin names). */
   const rejectedBy = new Map<string, Set<string>>();
@@ -191,15 +198,14 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     move('NodeUpdate');
   });
   informers.nodes!.on('delete', (n) => cache.removeNode(n as any));
-  for (const name of ['persistentvolumeclaims', 'persistentvolumes'] as const) {
+  for (const name of ['persistentvolumeclaims', 'persistentvolumes', 'storageclasses'] as const) {
     informers[name]!.on('add', () => move('VolumeChange'));
     informers[name]!.on('update', () => move('VolumeChange'));
   }
   informers.namespaces!.on('update', () => move('NamespaceChange'));
 
   const lookups: Omit<Snapshot, 'list' | 'get'> = {
-    pvc: (ns, name) => informers.persistentvolumeclaims!.store.getByKey(`${ns}/${name}`) as Record<string, any> | undefined,
-    pv: (name) => informers.persistentvolumes!.store.getByKey(name) as Record<string, any> | undefined,
+    ...volumes.lookups,
     namespaceLabels: (ns) => informers.namespaces!.store.getByKey(ns)?.metadata?.labels,
   };
 
@@ -268,7 +274,15 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 
   const bindings = limiter(MAX_BINDINGS_IN_FLIGHT);
 
-  function bind(info: QueuedPodInfo, pod: Pod, nodeName: string, started: number): void {
+  function bind(info: QueuedPodInfo, pod: Pod, nodeName: string, started: number, reservation?: VolumeReservation): void {
+    if (reservation) {
+      // PreBind: the claims are bound before the pod (this may wait for the PV controller).
+      volumes.preBind(pod, reservation, stopped).then(
+        () => bind(info, pod, nodeName, started),
+        (err: unknown) => bindingFailed(info, pod, nodeName, started, `running PreBind plugin "VolumeBinding": ${err instanceof Error ? err.message : String(err)}`),
+      );
+      return;
+    }
     const { name, namespace } = pod.metadata as { name: string; namespace: string };
     bindings(() => podsClient.bind(name, namespace, nodeName).then(
       () => {
@@ -277,16 +291,17 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         recorder.event(withTypeMeta(pod), 'Normal', 'Scheduled', `Successfully assigned ${namespace}/${name} to ${nodeName}`);
         queue.done(info.key);
       },
-      (err: unknown) => {
-        cache.forget(pod);
-        const message = `binding rejected: ${err instanceof Error ? err.message : String(err)}`;
-        logger.warn({ pod: info.key, node: nodeName, err: message }, 'binding failed');
-        // The pod may have been bound or deleted meanwhile; only a still-pending pod is retried.
-        const latest = pods.store.getByKey(info.key) as Pod | undefined;
-        if (latest && pending(latest)) recordFailure(info, latest, message, 'SchedulerError', started);
-        else queue.done(info.key);
-      },
+      (err: unknown) => bindingFailed(info, pod, nodeName, started, `binding rejected: ${err instanceof Error ? err.message : String(err)}`),
     ));
+  }
+
+  function bindingFailed(info: QueuedPodInfo, pod: Pod, nodeName: string, started: number, message: string): void {
+    cache.forget(pod);
+    logger.warn({ pod: info.key, node: nodeName, err: message }, 'binding failed');
+    // The pod may have been bound or deleted meanwhile; only a still-pending pod is retried.
+    const latest = pods.store.getByKey(info.key) as Pod | undefined;
+    if (latest && pending(latest)) recordFailure(info, latest, message, 'SchedulerError', started);
+    else queue.done(info.key);
   }
 
   function scheduleOne(info: QueuedPodInfo): void {
@@ -302,8 +317,10 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     if (result.kind === 'scheduled') {
       rejectedBy.delete(info.key);
       setNominated(pod, undefined);
+      // Reserve: the volumes this pod takes on the node are promised before the next cycle looks.
+      const reservation = volumes.reserve(pod, result.nodeName, snapshot);
       cache.assume(pod, result.nodeName);
-      bind(info, pod, result.nodeName, started);
+      bind(info, pod, result.nodeName, started, reservation);
       return;
     }
     if (result.kind === 'no-nodes') {
@@ -321,6 +338,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   return {
     unsynced: () => Object.entries(informers).filter(([, i]) => !i.hasSynced()).map(([n]) => n),
     async run(signal: AbortSignal): Promise<void> {
+      stopped = signal;
       for (const informer of Object.values(informers)) informer.start(signal);
       await Promise.all(Object.values(informers).map((i) => i.synced)).catch(() => undefined);
       if (signal.aborted) return;

@@ -1,7 +1,6 @@
 // The deletion conditions of a Terminating namespace as upstream's namespace controller writes them
 // (status_condition_utils.go): one condition per type, in upstream's order, whose transition time
 // changes only when its status, reason or message does. Pure.
-import type { KubeObject } from '../../client/index.js';
 
 export interface NamespaceCondition {
   type: string;
@@ -58,4 +57,3 @@ export function mergeConditions(existing: readonly NamespaceCondition[] | undefi
   return out;
 }
 
-export type { KubeObject };

@@ -145,6 +145,10 @@ export function createPersistentVolumeController(ctx: ControllerContext, options
     const selectedNode = claim.metadata?.annotations?.[ANN_SELECTED_NODE];
     claim = await setClaimPhase(claim, 'Pending');
     if (delayBinding && !selectedNode) {
+      // A volume the scheduler already promised to this claim (claimRef with its uid) is bound now,
+      // as upstream's FindMatchingVolume returns pre-bound volumes even while binding is delayed.
+      const preBound = volumes.store.list().find((v) => isVolumeBoundToClaim(v, claim));
+      if (preBound) return bind(preBound, claim);
       recorder.event(claim, 'Normal', 'WaitForFirstConsumer', 'waiting for first consumer to be created before binding');
       return;
     }

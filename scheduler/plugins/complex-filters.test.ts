@@ -1,12 +1,11 @@
 // Table-driven tests of the filters that look beyond one node: InterPodAffinity,
-// PodTopologySpread (DoNotSchedule) and VolumeBinding.
+// PodTopologySpread (DoNotSchedule); VolumeBinding is in volume-binding.test.ts.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Pod } from '../../api/types.js';
 import { makeNode, makePod, nodeInfo, snapshotOf } from '../testing.js';
 import { filterInterPodAffinity, preFilterInterPodAffinity } from './inter-pod-affinity.js';
 import { filterPodTopologySpread, preFilterPodTopologySpread } from './pod-topology-spread.js';
-import { filterVolumeBinding, preFilterVolumeBinding } from './volume-binding.js';
 
 const zone = (z: string) => ({ 'topology.kubernetes.io/zone': z });
 const web = (name: string, extra: Partial<NonNullable<Pod['spec']>> = {}) => makePod({ name, labels: { app: 'web' }, spec: extra });
@@ -114,35 +113,4 @@ test('PodTopologySpread filter (DoNotSchedule)', () => {
       assert.deepEqual(filterPodTopologySpread(c.pod, infos.find((i) => i.name === node)!, state)?.reasons, [reason], `${c.name}: ${node}`);
     }
   }
-});
-
-test('VolumeBinding', () => {
-  const pvcs: Record<string, any> = {
-    'default/bound': { metadata: { name: 'bound' }, spec: { volumeName: 'pv-local' } },
-    'default/unbound': { metadata: { name: 'unbound' }, spec: {} },
-    'default/going': { metadata: { name: 'going', deletionTimestamp: '2024-01-01T00:00:00Z' }, spec: { volumeName: 'pv-local' } },
-  };
-  const pvs: Record<string, any> = {
-    'pv-local': { spec: { nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: ['a'] }] }] } } } },
-  };
-  const infos = [nodeInfo(makeNode('a')), nodeInfo(makeNode('b'))];
-  const snapshot = snapshotOf(infos, { pvc: (ns, n) => pvcs[`${ns}/${n}`], pv: (n) => pvs[n] });
-  const withClaim = (claimName: string) => makePod({ spec: { volumes: [{ name: 'v', persistentVolumeClaim: { claimName } }] } });
-  const cases: { name: string; pod: Pod; fits?: string[]; preFilter?: string }[] = [
-    { name: 'no volumes', pod: makePod(), fits: ['a', 'b'] },
-    { name: 'bound local volume pins the node', pod: withClaim('bound'), fits: ['a'] },
-    { name: 'missing claim', pod: withClaim('nope'), preFilter: 'persistentvolumeclaim "nope" not found' },
-    { name: 'unbound claim', pod: withClaim('unbound'), preFilter: 'pod has unbound immediate PersistentVolumeClaims' },
-    { name: 'terminating claim', pod: withClaim('going'), preFilter: 'persistentvolumeclaim "going" is being deleted' },
-  ];
-  for (const c of cases) {
-    const pre = preFilterVolumeBinding(c.pod, snapshot);
-    if (c.preFilter) {
-      assert.deepEqual(pre.status, { code: 'UnschedulableAndUnresolvable', reasons: [c.preFilter] }, c.name);
-      continue;
-    }
-    assert.equal(pre.status, undefined, c.name);
-    assert.deepEqual(infos.filter((i) => !filterVolumeBinding(i, pre.state!)).map((i) => i.name), c.fits, c.name);
-  }
-  assert.deepEqual(filterVolumeBinding(infos[1]!, preFilterVolumeBinding(withClaim('bound'), snapshot).state!)?.reasons, ['node(s) had volume node affinity conflict']);
 });
