@@ -11,7 +11,7 @@ WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
-RUN npx tsc -p tsconfig.json && npm prune --omit=dev --no-audit --no-fund
+RUN npx tsc -p deploy/compose/tsconfig.image.json && npm prune --omit=dev --no-audit --no-fund
 
 # --- runtime ---
 FROM ${BASE_IMAGE}

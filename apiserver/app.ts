@@ -17,6 +17,7 @@ import { registerHealthRoutes } from './routes/health.js';
 import { registerOpenApiRoutes } from './routes/openapi.js';
 import { registerResourceRoutes } from './routes/resources.js';
 import { registerPodProxy, type KubeletTls } from './proxy/index.js';
+import { registerMetricsApi } from './metrics-api/index.js';
 import type { Storage } from './storage/interface.js';
 
 /** Upstream's limit on a request body: 3 MiB. */
@@ -52,6 +53,8 @@ export interface AppOptions {
   https?: { key: Buffer; cert: Buffer; ca?: Buffer };
   /** How pods/log and pods/exec reach kubelets (--kubelet-client-certificate, ...); default: no client certificate. */
   kubeletTls?: KubeletTls;
+  /** How often the Metrics API scrapes kubelets (metrics-server's --metric-resolution); default 15 s. */
+  metricResolutionMs?: number;
 }
 
 declare module 'fastify' {
@@ -135,6 +138,15 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
     kubeletTls: options.kubeletTls ?? { rejectUnauthorized: false },
     logger: options.logger,
     authenticate: (req) => authenticate({ headers: req.headers, raw: req } as unknown as FastifyRequest, tokens),
+    label: (request, labels) => {
+      request.metricLabels = labels;
+    },
+  });
+  registerMetricsApi(app, {
+    stores: { pods: storeOf('pods'), nodes: storeOf('nodes') },
+    kubeletTls: options.kubeletTls ?? { rejectUnauthorized: false },
+    logger: options.logger,
+    resolutionMs: options.metricResolutionMs,
     label: (request, labels) => {
       request.metricLabels = labels;
     },

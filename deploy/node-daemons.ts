@@ -9,6 +9,9 @@ import { repoRoot, type ClusterOptions } from './options.js';
 import { hostIdentity, type PkiFiles } from './pki.js';
 import { runningPid, startDaemon, stopDaemon, type StopResult } from './processes.js';
 
+/** The cluster DNS Service's address (kube-dns in kube-system), as kubeadm's default. */
+export const CLUSTER_DNS = '10.96.0.10';
+
 export interface NodeDaemon {
   name: string;
   program: string;
@@ -47,6 +50,7 @@ export function nodeDaemons(options: ClusterOptions, files: PkiFiles): NodeDaemo
         `--tls-cert-file=${files.cert('kubelet')}`,
         `--tls-private-key-file=${files.key('kubelet')}`,
         `--client-ca-file=${files.caCert}`,
+        `--cluster-dns=${CLUSTER_DNS}`,
         '--v=2',
       ],
     },

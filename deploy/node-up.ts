@@ -6,8 +6,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createClient, loadClientConfig, NotFoundError, type KubeObject } from '../client/index.js';
 import { ensureDockerd, stopDockerd } from './docker.js';
 import { ensureClusterRoutes, removeClusterRoutes, removeHostGatewayRoutes, removeNodeContainers, removeProjectChains } from './host-network.js';
+import { applyAddons, waitForAddons } from './addons/index.js';
 import { ensureImages } from './images.js';
-import { ensureNodeDaemon, localNodeName, nodeDaemonPid, nodeDaemons, stopNodeDaemon } from './node-daemons.js';
+import { CLUSTER_DNS, ensureNodeDaemon, localNodeName, nodeDaemonPid, nodeDaemons, stopNodeDaemon } from './node-daemons.js';
+import { ensureProjectImage } from './project-image.js';
 import type { ClusterOptions } from './options.js';
 import { hostIdentity, pkiFiles, type PkiFiles } from './pki.js';
 import { logFile, tailLog, type StopResult } from './processes.js';
@@ -17,6 +19,7 @@ interface NodeObject extends KubeObject {
 }
 
 const NODE_READY_TIMEOUT_MS = 120_000;
+const ADDONS_TIMEOUT_MS = 180_000;
 const say = (options: ClusterOptions, line: string) => options.log(`[k8ts] ${line}`);
 
 export async function startNodeDaemons(options: ClusterOptions, files: PkiFiles, adminKubeconfig: string): Promise<void> {
@@ -34,6 +37,25 @@ export async function startNodeDaemons(options: ClusterOptions, files: PkiFiles,
     say(options, `${daemon.name}: ${result.state === 'started' ? 'started' : 'already running'} (pid ${result.pid})`);
   }
   await waitNodeReady(options, files, adminKubeconfig);
+  await startAddons(options, adminKubeconfig);
+}
+
+/** The project image, then cluster DNS and the ingress controller, once kube-proxy serves 10.96.0.1. */
+async function startAddons(options: ClusterOptions, kubeconfig: string): Promise<void> {
+  const image = await ensureProjectImage({ log: (line) => say(options, line) });
+  if (image.state !== 'built') say(options, `image ${image.image}: present`);
+  const client = createClient(await loadClientConfig({ kubeconfig }));
+  try {
+    await applyAddons(client, {
+      image: image.image, imageHash: image.hash, clusterDNS: CLUSTER_DNS,
+      nodeIP: hostIdentity().ipv4Addresses[0], stateDir: options.stateDir, log: (line) => say(options, line),
+    });
+    say(options, 'addons: waiting until cluster DNS and the ingress controller are available ...');
+    await waitForAddons(client, ADDONS_TIMEOUT_MS);
+    say(options, 'addons: available');
+  } finally {
+    client.close();
+  }
 }
 
 async function waitNodeReady(options: ClusterOptions, files: PkiFiles, kubeconfig: string): Promise<void> {

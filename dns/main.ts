@@ -2,6 +2,7 @@
 // Entry point of the cluster DNS server (k8ts's CoreDNS): flags, the client, the live cluster zone,
 // the forwarder to the node's resolvers, DNS on UDP+TCP :53, /health :8080, /ready :8181 and
 // /metrics :9153. No logic here beyond wiring.
+import net from 'node:net';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { pino } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
@@ -9,7 +10,7 @@ import { parseGoDuration } from '../api/duration.js';
 import { createClient, loadClientConfig, resolveConfig } from '../client/index.js';
 import { watchClusterZone } from './cluster-zone.js';
 import { healthRoutes, metricsRoutes, readyRoutes, serveHttp } from './endpoints.js';
-import { createForwarder, readUpstreams } from './forwarder.js';
+import { createForwarder, parseUpstream, readUpstreams } from './forwarder.js';
 import { startDnsServer } from './server.js';
 
 interface DnsOptions {
@@ -21,7 +22,7 @@ interface DnsOptions {
   readyPort: number;
   metricsPort: number;
   resolvConf: string;
-  upstream?: string[];
+  upstream: string[];
   upstreamTimeout: number;
   ttl: number;
   v: number;
@@ -31,6 +32,15 @@ const int = (v: string) => {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`not a port: ${v}`);
   return n;
+};
+/** Only IP literals: a host name here would need DNS to find DNS. */
+const collectUpstreams = (v: string, previous: string[]) => {
+  const list = v.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const u of list) {
+    const { host, port } = parseUpstream(u);
+    if (!net.isIP(host) || !Number.isInteger(port) || port < 1 || port > 65535) throw new InvalidArgumentError(`not an IP[:port]: ${u}`);
+  }
+  return [...previous, ...list];
 };
 const duration = (v: string) => {
   const ms = parseGoDuration(v);
@@ -49,7 +59,7 @@ function parse(argv: string[]): DnsOptions {
     .option('--ready-port <port>', 'readiness /ready port (0 disables)', int, 8181)
     .option('--metrics-port <port>', 'Prometheus /metrics port (0 disables)', int, 9153)
     .option('--resolv-conf <file>', 'upstream resolvers for names outside the cluster domain', '/etc/resolv.conf')
-    .option('--upstream <ip[:port]...>', 'upstream resolvers (instead of --resolv-conf)')
+    .option('--upstream <ip[:port]>', 'an upstream resolver, repeatable or comma-separated (instead of --resolv-conf)', collectUpstreams, [] as string[])
     .option('--upstream-timeout <duration>', 'time to wait for each upstream', duration, 2000)
     .option('--ttl <seconds>', 'TTL of the answers', (v) => Number(v), 30)
     .option('--v <level>', 'log verbosity', (v) => Number(v), 0)
@@ -66,7 +76,7 @@ async function run(o: DnsOptions): Promise<void> {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const cluster = watchClusterZone(client, { domain: o.clusterDomain, ttl: o.ttl, logger });
-  const upstreams = o.upstream?.length ? () => o.upstream! : () => readUpstreams(o.resolvConf);
+  const upstreams = o.upstream.length ? () => o.upstream : () => readUpstreams(o.resolvConf);
   const forwarder = createForwarder(upstreams, o.upstreamTimeout);
   const http = [
     o.healthPort ? await serveHttp(o.bindAddress, o.healthPort, healthRoutes()) : undefined,

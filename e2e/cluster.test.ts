@@ -60,7 +60,7 @@ describe('e2e: a lab of one control plane and two workers', { skip: skip ?? fals
   });
 
   after(async () => {
-    // A safety net when the teardown scenario did not run (an earlier failure in before()).
+    // A safety net when the teardown scenario did not run; down() only removes a lab this run made.
     if (lab && lab.traces().namespaces.length + lab.traces().dirs.length > 0) await lab.down();
   });
 
@@ -359,14 +359,14 @@ describe('e2e: a lab of one control plane and two workers', { skip: skip ?? fals
     assert.equal(pids.length, 4 + 3 * lab!.workers().length, 'every lab process ran before teardown');
     await lab!.down();
     const traces = lab!.traces();
-    assert.deepEqual(traces.namespaces, [], 'no k8ts-e2e network namespace');
+    assert.deepEqual(traces.namespaces, [], `no ${lab!.options.prefix} network namespace`);
     assert.deepEqual(traces.dirs, [], 'no state or docker dirs');
     const alive = pids.filter((pid) => { try { process.kill(pid, 0); return true; } catch { return false; } });
     assert.deepEqual(alive, [], 'no e2e process');
     const { execFileSync } = await import('node:child_process');
     const links = execFileSync('ip', ['-br', 'link'], { encoding: 'utf8' });
-    assert.doesNotMatch(links, /k8ts-e2e/, 'no k8ts-e2e link in the root namespace');
-    const shims = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes('/run/k8ts-e2e') || l.includes('/var/lib/k8ts-e2e'));
+    assert.ok(!links.includes(lab!.options.prefix), `no ${lab!.options.prefix} link in the root namespace`);
+    const shims = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(`/run/${lab!.options.prefix}/`) || l.includes(`/var/lib/${lab!.options.prefix}/`) || l.includes(lab!.options.stateDir));
     assert.deepEqual(shims, [], 'no e2e containers or shims');
   });
 });

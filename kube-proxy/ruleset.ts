@@ -17,6 +17,8 @@ export interface RulesetOptions {
 export interface Ruleset {
   /** iptables-restore --noflush input covering both tables. */
   text: string;
+  /** The same without the deletion of stale chains: what the world looks like once applied. */
+  cleanText: string;
   natChains: string[];
   filterChains: string[];
 }
@@ -45,8 +47,14 @@ export function probability(n: number): string {
 class Table {
   readonly chains: string[] = [];
   readonly rules: string[] = [];
+  private readonly known = new Set<string>();
   chain(name: string): void {
-    if (!this.chains.includes(name)) this.chains.push(name);
+    if (this.known.has(name)) return;
+    this.known.add(name);
+    this.chains.push(name);
+  }
+  has(name: string): boolean {
+    return this.known.has(name);
   }
   add(chain: string, ...args: string[]): void {
     this.rules.push(['-A', chain, ...args].join(' '));
@@ -70,7 +78,7 @@ function endpointRules(nat: Table, p: ServicePort, from: string, endpoints: Endp
 function endpointChains(nat: Table, p: ServicePort): void {
   for (const e of p.endpoints) {
     const chain = endpointChain(p.name, p.protocol, e.address);
-    if (nat.chains.includes(chain)) continue;
+    if (nat.has(chain)) continue;
     nat.chain(chain);
     nat.add(chain, ...comment(p.name), '-s', `${e.ip}/32`, '-j', 'KUBE-MARK-MASQ');
     const affinity = p.affinitySeconds !== undefined ? ['-m', 'recent', '--name', chain, '--set'] : [];
@@ -157,7 +165,7 @@ export function buildRuleset(ports: ServicePort[], options: RulesetOptions = {})
   filter.add('KUBE-FORWARD', ...comment('kubernetes forwarding conntrack rule'), '-m', 'conntrack', '--ctstate', 'RELATED,ESTABLISHED', '-j', 'ACCEPT');
 
   const stale = (existing: string[] | undefined, table: Table) =>
-    (existing ?? []).filter((c) => PER_SERVICE_CHAIN.test(c) && !table.chains.includes(c)).sort();
+    (existing ?? []).filter((c) => PER_SERVICE_CHAIN.test(c) && !table.has(c)).sort();
   const staleNat = stale(options.existingNatChains, nat);
   const staleFilter = stale(options.existingFilterChains, filter);
   const section = (name: string, table: Table, staleChains: string[]) => [
@@ -169,5 +177,8 @@ export function buildRuleset(ports: ServicePort[], options: RulesetOptions = {})
     'COMMIT',
   ];
   const text = [...section('filter', filter, staleFilter), ...section('nat', nat, staleNat)].join('\n') + '\n';
-  return { text, natChains: nat.chains, filterChains: filter.chains };
+  const cleanText = staleNat.length + staleFilter.length === 0
+    ? text
+    : [...section('filter', filter, []), ...section('nat', nat, [])].join('\n') + '\n';
+  return { text, cleanText, natChains: nat.chains, filterChains: filter.chains };
 }

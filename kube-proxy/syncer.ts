@@ -113,7 +113,7 @@ export class Syncer {
       const existing = new Set([...chainsOf(natSave.stdout).map((c) => `nat/${c}`), ...chainsOf(filterSave.stdout).map((c) => `filter/${c}`)]);
       const intact = ruleset.natChains.every((c) => existing.has(`nat/${c}`)) && ruleset.filterChains.every((c) => existing.has(`filter/${c}`));
       // An unchanged world whose chains are all still there is not written again.
-      const wanted = buildRuleset(ports, { clusterCIDR: this.o.clusterCIDR }).text;
+      const wanted = ruleset.cleanText;
       const stale = ruleset.text !== wanted;
       if (stale || wanted !== this.lastApplied || !intact) {
         const restored = await this.o.runner.run('iptables-restore', ['-w', '5', '--noflush'], ruleset.text);

@@ -2,6 +2,7 @@
 // Dispatches on apiVersion + kind to one defaulter per group; unknown kinds and junk are left untouched.
 
 import { APPS_DEFAULTERS } from './apps.js';
+import { AUTOSCALING_DEFAULTERS } from './autoscaling.js';
 import { BATCH_DEFAULTERS } from './batch.js';
 import { CORE_DEFAULTERS } from './core.js';
 import { DISCOVERY_DEFAULTERS, NETWORKING_DEFAULTERS } from './networking.js';
@@ -13,6 +14,7 @@ export { defaultPodSpec, defaultPodTemplate, imageTag } from './core.js';
 const BY_GROUP: Record<string, Record<string, (obj: Obj) => void>> = {
   '': CORE_DEFAULTERS,
   apps: APPS_DEFAULTERS,
+  autoscaling: AUTOSCALING_DEFAULTERS,
   batch: BATCH_DEFAULTERS,
   'networking.k8s.io': NETWORKING_DEFAULTERS,
   'discovery.k8s.io': DISCOVERY_DEFAULTERS,
@@ -27,7 +29,7 @@ export function applyDefaults(obj: any): void {
   const slash = obj.apiVersion.indexOf('/');
   const group = slash < 0 ? '' : obj.apiVersion.slice(0, slash);
   const version = slash < 0 ? obj.apiVersion : obj.apiVersion.slice(slash + 1);
-  if (version !== 'v1') return;
+  if (version !== 'v1' && !(group === 'autoscaling' && version === 'v2')) return;
   const table = Object.hasOwn(BY_GROUP, group) ? BY_GROUP[group]! : undefined;
   if (table && Object.hasOwn(table, obj.kind)) table[obj.kind]!(obj);
 }

@@ -4,6 +4,7 @@
 import { field, FieldError } from '../errors.js';
 import { findByKind } from '../resources.js';
 import { APPS_VALIDATORS } from './apps.js';
+import { AUTOSCALING_VALIDATORS } from './autoscaling.js';
 import { BATCH_VALIDATORS } from './batch.js';
 import { CORE_VALIDATORS } from './core.js';
 import { DISCOVERY_VALIDATORS } from './discovery.js';
@@ -21,6 +22,7 @@ export { validateObjectMeta } from './meta.js';
 const BY_GROUP: Record<string, Record<string, KindValidator>> = {
   '': CORE_VALIDATORS,
   apps: APPS_VALIDATORS,
+  autoscaling: AUTOSCALING_VALIDATORS,
   batch: BATCH_VALIDATORS,
   'coordination.k8s.io': COORDINATION_VALIDATORS,
   'discovery.k8s.io': DISCOVERY_VALIDATORS,

@@ -1,6 +1,7 @@
 // Aggregated discovery (apidiscovery.k8s.io/v2 and v2beta1, same shape): the APIGroupDiscoveryList
 // served at /api and /apis when the client asks for it, built from api/resources.ts. Pure.
-import { groupVersions, RESOURCES, type ResourceInfo, type Verb } from '../../api/resources.js';
+import type { ResourceInfo, Verb } from '../../api/resources.js';
+import { groupVersions, RESOURCES } from './served.js';
 
 export type AggregatedApiVersion = 'apidiscovery.k8s.io/v2' | 'apidiscovery.k8s.io/v2beta1';
 

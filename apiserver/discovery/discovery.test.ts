@@ -33,8 +33,13 @@ test('/apis lists every named group with a preferred version, and never the core
   const apps = list.groups.find((g) => g.name === 'apps');
   assert.deepEqual(apps, { name: 'apps', versions: [{ groupVersion: 'apps/v1', version: 'v1' }], preferredVersion: { groupVersion: 'apps/v1', version: 'v1' } });
   assert.equal(list.groups.some((g) => g.name === ''), false);
-  const named = new Set(RESOURCES.filter((r) => r.group !== '').map((r) => r.group));
+  const named = new Set([...RESOURCES.filter((r) => r.group !== '').map((r) => r.group), 'metrics.k8s.io']);
   assert.deepEqual(new Set(list.groups.map((g) => g.name)), named);
+  assert.deepEqual(list.groups.at(-1), {
+    name: 'metrics.k8s.io',
+    versions: [{ groupVersion: 'metrics.k8s.io/v1beta1', version: 'v1beta1' }],
+    preferredVersion: { groupVersion: 'metrics.k8s.io/v1beta1', version: 'v1beta1' },
+  });
   assert.deepEqual(apiGroup('batch'), { kind: 'APIGroup', apiVersion: 'v1', ...list.groups.find((g) => g.name === 'batch') });
   assert.equal(apiGroup('nope.example.com'), undefined);
 });
@@ -128,7 +133,7 @@ test('aggregated discovery of /apis holds every named group; v2beta1 differs onl
   const beta = aggregatedDiscovery('apis', 'apidiscovery.k8s.io/v2beta1');
   assert.equal(beta.apiVersion, 'apidiscovery.k8s.io/v2beta1');
   assert.deepEqual(beta.items, doc.items);
-  const served = new Set(RESOURCES.filter((r) => r.group !== '').map((r) => `${r.group}/${r.plural}`));
+  const served = new Set([...RESOURCES.filter((r) => r.group !== '').map((r) => `${r.group}/${r.plural}`), 'metrics.k8s.io/nodes', 'metrics.k8s.io/pods']);
   const listed = new Set(doc.items.flatMap((g) => g.versions.flatMap((v) => v.resources.map((r) => `${g.metadata.name}/${r.resource}`))));
   assert.deepEqual(listed, served);
 });
@@ -158,4 +163,26 @@ test('negotiation picks aggregated discovery only when asked', () => {
   assert.equal(negotiateDiscovery('application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList;q=0.5,application/json').kind, 'legacy');
   // an unknown version of the aggregated type falls through to what follows
   assert.equal(negotiateDiscovery('application/json;g=apidiscovery.k8s.io;v=v3;as=APIGroupDiscoveryList,application/json').kind, 'legacy');
+});
+
+test('metrics.k8s.io/v1beta1 lists NodeMetrics and PodMetrics, read-only, in both discovery forms', () => {
+  const list = apiResourceList('metrics.k8s.io', 'v1beta1')!;
+  assert.equal(list.groupVersion, 'metrics.k8s.io/v1beta1');
+  assert.deepEqual(
+    list.resources.map((r) => ({ name: r.name, namespaced: r.namespaced, kind: r.kind, verbs: r.verbs })),
+    [
+      { name: 'nodes', namespaced: false, kind: 'NodeMetrics', verbs: ['get', 'list'] },
+      { name: 'pods', namespaced: true, kind: 'PodMetrics', verbs: ['get', 'list'] },
+    ],
+  );
+  const metrics = aggregatedDiscovery('apis', 'apidiscovery.k8s.io/v2').items.find((g) => g.metadata.name === 'metrics.k8s.io')!;
+  assert.deepEqual(metrics.versions.map((v) => v.version), ['v1beta1']);
+  assert.deepEqual(metrics.versions[0].resources.find((r) => r.resource === 'pods'), {
+    resource: 'pods',
+    responseKind: { group: '', version: '', kind: 'PodMetrics' },
+    scope: 'Namespaced',
+    singularResource: '',
+    verbs: ['get', 'list'],
+  });
+  assert.deepEqual(apiGroup('metrics.k8s.io')?.preferredVersion, { groupVersion: 'metrics.k8s.io/v1beta1', version: 'v1beta1' });
 });

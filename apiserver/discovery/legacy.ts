@@ -2,7 +2,8 @@
 // /apis (APIGroupList), /apis/<group> (APIGroup), /api/v1 and /apis/<g>/<v> (APIResourceList).
 // Pure: no routes here, and no resource names that the catalogue does not hold.
 import { createHash } from 'node:crypto';
-import { groupVersions, RESOURCES, type ResourceInfo, type Verb } from '../../api/resources.js';
+import type { ResourceInfo, Verb } from '../../api/resources.js';
+import { groupVersions, RESOURCES } from './served.js';
 
 export interface GroupVersionForDiscovery {
   groupVersion: string;

@@ -1,7 +1,7 @@
 // /version, /api, /apis and the per-group-version resource lists, legacy or aggregated as the
 // Accept header asks (kubectl 1.32 prefers aggregated discovery v2).
 import type { FastifyInstance } from 'fastify';
-import { groupVersions } from '../../api/resources.js';
+import { groupVersions } from '../discovery/served.js';
 import { aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, apiVersions, negotiateDiscovery, versionInfo } from '../discovery/index.js';
 
 export function registerDiscoveryRoutes(app: FastifyInstance): void {

@@ -29,6 +29,7 @@ import {
   servicePrinter,
 } from './core.js';
 import { podPrinter } from './pod.js';
+import { horizontalPodAutoscalerPrinter } from './autoscaling.js';
 import type { Printer, Table, TableRow } from './types.js';
 import {
   controllerRevisionPrinter,
@@ -62,6 +63,7 @@ const PRINTERS: ReadonlyMap<string, Printer> = new Map<string, Printer>([
   ['apps/DaemonSet', daemonSetPrinter],
   ['apps/StatefulSet', statefulSetPrinter],
   ['apps/ControllerRevision', controllerRevisionPrinter],
+  ['autoscaling/HorizontalPodAutoscaler', horizontalPodAutoscalerPrinter],
   ['batch/Job', jobPrinter],
   ['batch/CronJob', cronJobPrinter],
   ['coordination.k8s.io/Lease', leasePrinter],

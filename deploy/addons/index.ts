@@ -29,10 +29,18 @@ const IDENTITIES = [
 export interface AddonOptions {
   /** The project image, e.g. k8ts/node:0.1.0 (ensureProjectImage().image). */
   image: string;
+  /**
+   * Content hash of the image (ensureProjectImage().hash): written as a pod template annotation so a
+   * rebuilt image under the same tag rolls the addon pods.
+   */
+  imageHash?: string;
   /** ClusterIP of the kube-dns Service (the kubelet's --cluster-dns). */
   clusterDNS: string;
-  /** The node's address: checked for free ports 80/443 (the ingress controller's hostPorts). */
-  nodeIP: string;
+  /**
+   * The node's address, for the log line only: the ingress controller publishes its pod's
+   * status.hostIP (right on every node), and the hostPort check binds 0.0.0.0 (stricter than one IP).
+   */
+  nodeIP?: string;
   /** The cluster's state dir (its pki/ signs the addons' client certificates). */
   stateDir: string;
   /** Apiserver URL the addon pods use; default https://<ClusterIP of the `kubernetes` Service>:443. */
@@ -43,7 +51,10 @@ export interface AddonOptions {
 }
 
 interface ContainerPort { name?: string; containerPort: number; hostPort?: number; protocol?: string }
-interface PodTemplate { spec: { containers: Array<{ image?: string; ports?: ContainerPort[] }> } }
+interface PodTemplate { metadata?: { annotations?: Record<string, string> }; spec: { containers: Array<{ image?: string; ports?: ContainerPort[] }> } }
+
+/** Pod template annotation carrying the image's content hash. */
+export const IMAGE_HASH_ANNOTATION = 'k8ts.io/image-content-hash';
 interface Manifest extends KubeObject { spec?: Record<string, unknown> & { template?: PodTemplate; clusterIP?: string } }
 
 /** The manifests as objects, in file order. */
@@ -54,11 +65,12 @@ export function loadAddonManifests(dir = path.join(repoRoot, 'deploy', 'addons')
 }
 
 /** Pure: the manifests with the options filled in. */
-export function renderAddons(manifests: Manifest[], o: { image: string; clusterDNS: string; hostPorts: boolean }): Manifest[] {
+export function renderAddons(manifests: Manifest[], o: { image: string; imageHash?: string; clusterDNS: string; hostPorts: boolean }): Manifest[] {
   return manifests.map((m) => {
     const obj = structuredClone(m);
     if (obj.kind === 'Service' && obj.metadata?.name === 'kube-dns') obj.spec!.clusterIP = o.clusterDNS;
     const template = obj.spec?.template;
+    if (template && o.imageHash) template.metadata = { ...template.metadata, annotations: { ...template.metadata?.annotations, [IMAGE_HASH_ANNOTATION]: o.imageHash.slice(0, 16) } };
     for (const c of template?.spec.containers ?? []) {
       c.image = o.image;
       if (!o.hostPorts) for (const p of c.ports ?? []) delete p.hostPort;
@@ -121,7 +133,7 @@ async function apply(client: Client, obj: Manifest): Promise<void> {
 export async function applyAddons(client: Client, o: AddonOptions): Promise<string[]> {
   const hostPorts = await wantHostPorts(client, o);
   const server = await apiServerURL(client, o);
-  const objects = renderAddons(loadAddonManifests(), { image: o.image, clusterDNS: o.clusterDNS, hostPorts });
+  const objects = renderAddons(loadAddonManifests(), { image: o.image, imageHash: o.imageHash, clusterDNS: o.clusterDNS, hostPorts });
   // Namespaces first, then the kubeconfig Secrets the Deployments mount, then the rest in file order.
   const ordered = [...objects.filter((x) => x.kind === 'Namespace'), ...kubeconfigSecrets(server, o.stateDir), ...objects.filter((x) => x.kind !== 'Namespace')];
   const applied: string[] = [];
@@ -129,7 +141,7 @@ export async function applyAddons(client: Client, o: AddonOptions): Promise<stri
     await apply(client, obj);
     applied.push(`${obj.kind} ${obj.metadata?.namespace ? `${obj.metadata.namespace}/` : ''}${obj.metadata?.name}`);
   }
-  o.log?.(`addons: applied ${applied.length} objects (image ${o.image}, kube-dns ${o.clusterDNS}, ingress hostPorts ${hostPorts ? '80/443' : 'off (taken), NodePorts 30080/30443'})`);
+  o.log?.(`addons: applied ${applied.length} objects (image ${o.image}, kube-dns ${o.clusterDNS}, ingress on ${o.nodeIP ?? 'the node'}:30080/30443${hostPorts ? ' and :80/:443' : ' (hostPorts 80/443 taken: off)'})`);
   return applied;
 }
 

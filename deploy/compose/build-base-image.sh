@@ -48,7 +48,7 @@ WORK="$(mktemp -d /tmp/k8ts-base-XXXXXX)"
 trap 'rm -rf "$WORK"' EXIT INT TERM
 ROOTFS="$WORK/rootfs"
 
-say "debootstrap --variant=minbase $SUITE ${MIRROR:-(debootstrap's default mirror)}"
+say "debootstrap --variant=minbase $SUITE ${MIRROR:-(the default mirror of debootstrap)}"
 # shellcheck disable=SC2086
 debootstrap --variant=minbase --include=ca-certificates "$SUITE" "$ROOTFS" $MIRROR >"$WORK/debootstrap.log" 2>&1 || {
   tail -n 20 "$WORK/debootstrap.log" >&2

@@ -22,6 +22,9 @@ export interface ControlPlaneCredentialsInput {
   /** The apiserver URL as the services see it. */
   server: string;
   serviceClusterIpRange: string;
+  /** The apiserver's host name and addresses in its certificate (default `apiserver`, none). */
+  apiserverName?: string;
+  apiserverIPs?: string[];
   /** Where the host's admin kubeconfig goes (a bind mount), and the apiserver URL as the host sees it. */
   hostOutDir?: string;
   hostServer?: string;
@@ -56,7 +59,9 @@ export function ensureControlPlaneCredentials(input: ControlPlaneCredentialsInpu
   }
   // The apiserver's SANs: localhost/127.0.0.1 (the host reaches it through a published port), the
   // service name `apiserver`, the kubernetes Service names and its first service IP.
-  const { files, written } = ensurePki(input.stateDir, { hostname: APISERVER_HOST, ipv4Addresses: [] }, input.serviceClusterIpRange);
+  // The Vagrant lab passes the control plane VM's name and address instead.
+  const apiserverHost = { hostname: input.apiserverName ?? APISERVER_HOST, ipv4Addresses: input.apiserverIPs ?? [] };
+  const { files, written } = ensurePki(input.stateDir, apiserverHost, input.serviceClusterIpRange);
   ensureTokenFile(files);
   const issue = (spec: Parameters<typeof ensureLeafCertificate>[1]) => {
     if (ensureLeafCertificate(input.stateDir, spec)) written.push(`${spec.name}.crt`, `${spec.name}.key`);

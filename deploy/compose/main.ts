@@ -2,7 +2,8 @@
 //   pki               (the one-shot init service) fill the shared PKI volume, write the host's admin kubeconfig
 //   kubelet-serving   (a node, at start) issue its kubelet serving certificate for its address
 //   images            (a node, at start) import busybox:latest and the pause image into its own dockerd
-// Must never start a daemon (the entrypoint scripts do) nor talk to an image registry.
+// The Vagrant lab (deploy/vagrant/provision) runs the same commands. Must never start a daemon (the
+// entrypoint scripts and systemd units do) nor talk to an image registry.
 import { Command } from 'commander';
 import { ensureImages } from '../images.js';
 import { DEFAULT_SERVICE_CLUSTER_IP_RANGE } from '../pki.js';
@@ -19,15 +20,22 @@ program.command('pki')
   .requiredOption('--nodes <names>', 'comma-separated node names')
   .option('--server <url>', 'apiserver URL inside the compose network', 'https://apiserver:6443')
   .option('--service-cluster-ip-range <cidr>', 'service CIDR (the apiserver certificate holds its first IP)', DEFAULT_SERVICE_CLUSTER_IP_RANGE)
+  .option('--apiserver-name <name>', "the apiserver's host name in its certificate", 'apiserver')
+  .option('--apiserver-ips <ips>', "comma-separated addresses of the apiserver in its certificate", '')
   .option('--host-out-dir <dir>', 'bind-mounted folder of the host for admin.kubeconfig')
   .option('--host-server <url>', 'apiserver URL as the host sees it (the published port)')
   .option('--host-owner-of <path>', 'give the host file the owner of this path (e.g. the bind-mounted repository)')
-  .action((o: { stateDir: string; nodes: string; server: string; serviceClusterIpRange: string; hostOutDir?: string; hostServer?: string; hostOwnerOf?: string }) => {
+  .action((o: {
+    stateDir: string; nodes: string; server: string; serviceClusterIpRange: string; apiserverName: string; apiserverIps: string;
+    hostOutDir?: string; hostServer?: string; hostOwnerOf?: string;
+  }) => {
     const result = ensureControlPlaneCredentials({
       stateDir: o.stateDir,
       nodes: o.nodes.split(',').map((n) => n.trim()).filter(Boolean),
       server: o.server,
       serviceClusterIpRange: o.serviceClusterIpRange,
+      apiserverName: o.apiserverName,
+      apiserverIPs: o.apiserverIps.split(',').map((ip) => ip.trim()).filter(Boolean),
       hostOutDir: o.hostOutDir,
       hostServer: o.hostServer,
       hostOwner: o.hostOwnerOf ? ownerOf(o.hostOwnerOf) : undefined,

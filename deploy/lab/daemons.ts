@@ -98,6 +98,7 @@ export function workerDaemons(options: LabOptions, files: PkiFiles, w: WorkerHos
         `--container-runtime-endpoint=unix://${w.dockerSocket}`,
         `--cluster-cidr=${options.clusterCIDR}`,
         '--host-gateway-routes=true',
+        ...options.kubeletArgs,
         '--v=2',
       ],
       identity: `--kubeconfig=${kubeconfigs.kubelet(w)}`,

@@ -3,12 +3,13 @@
 // started, remove worker containers, docker dirs, namespaces, veths, the state dir) and status.
 // Must never stop a process it did not start, nor remove a namespace, link or dir outside its prefix.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createClient, loadClientConfig, type KubeObject } from '../../client/index.js';
 import { dockerAnswers } from '../docker.js';
 import { ensureImages } from '../images.js';
+import { repoRoot } from '../options.js';
 import { pkiFiles } from '../pki.js';
 import { errorMessage, get } from '../probe.js';
 import { logFile, tailLog, type StopResult } from '../processes.js';
@@ -129,6 +130,12 @@ async function waitNodesReady(options: LabOptions, workers: WorkerHost[], daemon
 export async function labUp(partial: Partial<LabOptions> = {}): Promise<LabInfo> {
   const options = defaultLabOptions(partial);
   const say = (line: string) => options.log(`[lab] ${line}`);
+  if (process.getuid?.() === 0) {
+    // The same host preparation the Vagrant provisioning runs: packages, forwarding.
+    const setup = spawnSync('sh', [path.join(repoRoot, 'deploy', 'host-setup.sh')], { encoding: 'utf8', timeout: 600_000 });
+    for (const line of `${setup.stdout}${setup.stderr}`.split('\n').filter(Boolean)) say(line);
+    if (setup.status !== 0) throw new Error(`deploy/host-setup.sh failed (exit ${setup.status})`);
+  }
   const unsupported = labUnsupportedReason();
   if (unsupported !== undefined) throw new Error(unsupported);
 
@@ -203,6 +210,12 @@ export async function labDown(partial: Partial<LabOptions> = {}): Promise<void> 
   const options = defaultLabOptions(partial);
   const say = (line: string) => options.log(`[lab] ${line}`);
   const files = pkiFiles(options.stateDir);
+  if (existsSync(options.stateDir)) {
+    // Only a dir holding nothing but what up writes is removed (a mistyped --state-dir is kept).
+    const ours = new RegExp(`^(pki|etcd|logs|run|[\\w.-]+\\.kubeconfig(\\.tmp-\\d+)?|${options.prefix}-w\\d+)$`);
+    const foreign = readdirSync(options.stateDir).filter((entry) => !ours.test(entry));
+    if (foreign.length > 0) throw new Error(`refusing to remove ${options.stateDir}: it holds ${foreign.slice(0, 3).join(', ')} which the lab did not write`);
+  }
   for (const w of presentWorkers(options)) {
     const [dockerd, kubelet, proxy] = workerDaemons(options, files, w);
     say(`${w.name} kube-proxy: ${WORDS[await stopLabDaemon(options, proxy!)]}`);

@@ -18,6 +18,8 @@ export interface LabOptions {
   serviceCIDR: string;
   /** Extra controller-manager flags (the e2e lab shortens the node monitor grace period). */
   controllerManagerArgs: string[];
+  /** Extra kubelet flags (the e2e lab renews node status and lease more often). */
+  kubeletArgs: string[];
   log: (line: string) => void;
 }
 
@@ -53,13 +55,17 @@ export function defaultLabOptions(partial: Partial<LabOptions> = {}): LabOptions
     clusterCIDR: partial.clusterCIDR ?? '10.244.0.0/16',
     serviceCIDR: partial.serviceCIDR ?? '10.96.0.0/16',
     controllerManagerArgs: partial.controllerManagerArgs ?? [],
+    kubeletArgs: partial.kubeletArgs ?? [],
     log: partial.log ?? ((line) => console.log(line)),
   };
   if (!/^[a-z][a-z0-9-]{1,10}$/.test(options.prefix)) {
     // <prefix>-w9 must stay a valid node name and the root link <prefix> at most 15 characters.
     throw new Error(`invalid lab prefix ${JSON.stringify(options.prefix)}: want 2-11 lower-case letters, digits or '-', starting with a letter`);
   }
-  if (!/^(\d+)\.(\d+)\.(\d+)\.0\/24$/.test(options.subnet)) throw new Error(`invalid lab subnet ${options.subnet}: want a /24 like 10.88.0.0/24`);
+  const subnet = /^(\d+)\.(\d+)\.(\d+)\.0\/24$/.exec(options.subnet);
+  if (!subnet || subnet.slice(1).some((o) => Number(o) > 255)) throw new Error(`invalid lab subnet ${options.subnet}: want a /24 like 10.88.0.0/24`);
+  // The workers' docker0 networks take the third octet + 100 + N.
+  if (Number(subnet[3]) > 100) throw new Error(`invalid lab subnet ${options.subnet}: its third octet must be at most 100`);
   if (!Number.isInteger(options.workers) || options.workers < 1 || options.workers > MAX_WORKERS) {
     throw new Error(`invalid --workers ${options.workers}: want 1-${MAX_WORKERS}`);
   }

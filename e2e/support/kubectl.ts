@@ -15,10 +15,15 @@ export interface CliResult {
 
 const K8TS = path.join(repoRoot, 'dist', 'kubectl', 'main.js');
 
-function exec(command: string, args: string[], kubeconfig: string, input?: string, timeoutMs = 60_000): Promise<CliResult> {
+/** Runs a CLI; a run longer than timeoutMs is killed and reported as such (code -1). */
+function exec(command: string, args: string[], kubeconfig: string, input?: string, timeoutMs = 200_000): Promise<CliResult> {
   return new Promise((resolve) => {
     const child = execFile(command, args, { env: { ...process.env, KUBECONFIG: kubeconfig }, timeout: timeoutMs, maxBuffer: 32 * 1024 * 1024 },
       (err, stdout, stderr) => {
+        if (err && (err as { killed?: boolean }).killed) {
+          resolve({ code: -1, stdout: String(stdout), stderr: `killed after ${timeoutMs / 1000} s\n${String(stderr)}` });
+          return;
+        }
         const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
         resolve({ code, stdout: String(stdout), stderr: String(stderr) });
       });

@@ -1,7 +1,10 @@
-// Owns the e2e suite's lab: one lab for the whole suite under names no developer lab uses (prefix
-// k8ts-e2e, subnet 10.89.0.0/24, its own state dir in the temp dir), shortened node monitor grace
-// period, and handles to kill/restart its daemons. Must never touch a lab of another prefix.
-import { existsSync } from 'node:fs';
+// Owns the e2e suite's lab: one lab for the whole suite under names no developer lab and no other
+// e2e run uses (prefix k8ts-e2e-<2 random chars>, a free 10.89.<n>.0/24, a fresh temp state dir),
+// a shortened node monitor grace period, and handles to kill/restart its daemons.
+// Must never touch a lab it did not bring up itself.
+import { spawnSync } from 'node:child_process';
+import { randomInt } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { controlPlaneDaemons, ensureLabDaemon, killLabDaemon, labDaemonPid, stopLabDaemon, workerDaemons, type LabDaemon } from '../../deploy/lab/daemons.js';
@@ -13,14 +16,31 @@ import { logFile, tailLog } from '../../deploy/processes.js';
 
 export const E2E_PREFIX = 'k8ts-e2e';
 
+/** A prefix and subnet no namespace or address of this host uses yet (concurrent e2e runs never meet). */
+function freeLabNames(): { prefix: string; subnet: string } {
+  const taken = spawnSync('ip', ['-o', '-4', 'addr'], { encoding: 'utf8' }).stdout + spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout;
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const prefix = `${E2E_PREFIX}-${alphabet[randomInt(26)]}${alphabet[randomInt(36)]}`;
+    const third = randomInt(100);
+    if (taken.includes(prefix) || taken.includes(` 10.89.${third}.`)) continue;
+    return { prefix, subnet: `10.89.${third}.0/24` };
+  }
+  throw new Error('no free e2e lab prefix/subnet after 50 attempts');
+}
+
 export function e2eLabOptions(log: (line: string) => void = () => undefined): LabOptions {
+  const { prefix, subnet } = freeLabNames();
   return defaultLabOptions({
-    prefix: E2E_PREFIX,
-    subnet: '10.89.0.0/24',
+    prefix,
+    subnet,
     workers: 2,
-    stateDir: path.join(os.tmpdir(), 'k8ts-e2e-lab'),
-    // Upstream's 40 s would make the node-failure scenario slow; tolerationSeconds are short in its manifest.
-    controllerManagerArgs: ['--node-monitor-grace-period=8s', '--node-monitor-period=1s'],
+    stateDir: mkdtempSync(path.join(os.tmpdir(), `${prefix}-`)),
+    // Upstream's 40 s grace would make the node-failure scenario slow (its pods' tolerationSeconds
+    // are short too). The grace must stay well above the kubelets' lease renewal period on a busy
+    // 2-core machine, so the kubelets renew every 3 s instead of 10 s.
+    controllerManagerArgs: ['--node-monitor-grace-period=16s', '--node-monitor-period=1s'],
+    kubeletArgs: ['--node-status-update-frequency=3s'],
     log,
   });
 }
@@ -41,18 +61,23 @@ export class E2eLab {
     this.options = e2eLabOptions(log);
   }
 
+  /** True once up() started making this lab: only then may down() remove it. */
+  private started = false;
+
   async up(): Promise<LabInfo> {
     const leftovers = labNamespaces(this.options);
     if (leftovers.length > 0) {
-      throw new Error(`an e2e lab already exists (${leftovers.join(', ')}): another e2e run is going on, or one crashed; ` +
-        `remove it with: npm run lab -- down --prefix ${E2E_PREFIX} --subnet ${this.options.subnet} --state-dir ${this.options.stateDir}`);
+      rmSync(this.options.stateDir, { recursive: true, force: true });
+      throw new Error(`namespaces ${leftovers.join(', ')} already exist: not ours, left alone`);
     }
+    this.started = true;
     this.info = await labUp(this.options);
     return this.info;
   }
 
-  down(): Promise<void> {
-    return labDown(this.options);
+  /** Removes the lab if this object brought it up (never another run's lab). */
+  async down(): Promise<void> {
+    if (this.started) await labDown(this.options);
   }
 
   get kubeconfig(): string {
