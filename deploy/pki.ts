@@ -54,9 +54,16 @@ export interface EnsurePkiResult {
   written: string[];
 }
 
+/**
+ * Interfaces that come and go with containers and labs (Docker bridges, pod bridges, veths): no
+ * client reaches the apiserver through them, and counting them would re-issue certificates.
+ */
+const TRANSIENT_INTERFACE = /^(docker\d|br-|veth|k8ts|cni|kube-|lab)/;
+
 export function hostIdentity(): HostIdentity {
   const ipv4Addresses: string[] = [];
-  for (const addresses of Object.values(os.networkInterfaces())) {
+  for (const [name, addresses] of Object.entries(os.networkInterfaces())) {
+    if (TRANSIENT_INTERFACE.test(name)) continue;
     for (const a of addresses ?? []) {
       if (a.family === 'IPv4' && !a.internal) ipv4Addresses.push(a.address);
     }

@@ -21,9 +21,16 @@ const exec = (cmd: string, args: string[]): Promise<Run> => runProcess(cmd, args
 const k8ts = (args: string[]) => exec(process.execPath, [CLI, '--kubeconfig', cluster.kubeconfig, ...args]);
 const kubectl = (args: string[]) => exec('kubectl', ['--kubeconfig', cluster.kubeconfig, '--cache-dir', path.join(tmp, 'cache'), ...args]);
 
-/** AGE-like cells (`5s`, `3m2s`, `4h`, `2d3h`) may differ by a second between the two runs. */
+/**
+ * AGE-like cells (`5s`, `3m2s`, `4h`, `2d3h`) may differ by a second between the two runs, and a
+ * wider age (`9s` vs `10s`) widens its column: ages become `<age>` and the padding after a cell
+ * collapses, so only the cells and their order are compared.
+ */
 export function normaliseAges(s: string): string {
-  return s.replace(/(?<=^|\s)\d+(s|m\d*s?|h\d*m?|d\d*h?|y\d*d?)(?=\s|$)/gm, '<age>');
+  return s
+    .replace(/(?<=^|\s)\d+(s|m\d*s?|h\d*m?|d\d*h?|y\d*d?)(?=\s|$)/gm, '<age>')
+    .replace(/ {2,}/g, '  ')
+    .replace(/ +$/gm, '');
 }
 
 async function same(args: string[]): Promise<Run> {
