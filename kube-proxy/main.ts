@@ -2,7 +2,7 @@
 // Entry point of kube-proxy: flags, informers on Services, EndpointSlices and this Node, the syncer
 // (a sync per change, rate-limited, plus a periodic one), /healthz and /metrics on :10256, and
 // `--cleanup` to remove every rule it ever added. No logic here beyond wiring.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { pino } from 'pino';
@@ -76,7 +76,8 @@ async function run(o: ProxyOptions): Promise<void> {
     return;
   }
   try {
-    writeFileSync('/proc/sys/net/ipv4/conf/all/route_localnet', '1\n');
+    const file = '/proc/sys/net/ipv4/conf/all/route_localnet';
+    if (readFileSync(file, 'utf8').trim() !== '1') writeFileSync(file, '1\n');
   } catch (err) {
     logger.warn({ err: String(err) }, 'could not set route_localnet: NodePorts on 127.0.0.1 will not answer');
   }
