@@ -111,7 +111,7 @@ describe('e2e: a lab of one control plane and two workers', { skip: skip ?? fals
     assert.match(history, /^3\s/m);
   });
 
-  scenario(current, 'Services: ClusterIP from the other worker, NodePort on every worker', 120_000, async () => {
+  scenario(current, 'Services: ClusterIP and DNS name from the other worker, NodePort on every worker', 120_000, async () => {
     const ns = 'e2e-svc';
     await cli.apply([
       namespace(ns),
@@ -127,6 +127,10 @@ describe('e2e: a lab of one control plane and two workers', { skip: skip ?? fals
     const body = await waitFor(`http://${clusterIP}/ from the client on ${w1}`, async () =>
       (await k(['exec', '-n', ns, 'client', '--', 'wget', '-qO-', `http://${clusterIP}/`])).trim(), 60_000, 1_000);
     assert.equal(body, 'server');
+    const fqdn = `echo.${ns}.svc.cluster.local`;
+    const resolved = await waitFor(`${fqdn} from the client (cluster DNS)`, async () =>
+      (await k(['exec', '-n', ns, 'client', '--', 'nslookup', fqdn])).includes(`Address: ${clusterIP}`), 30_000, 1_000);
+    assert.ok(resolved);
     for (const worker of lab!.workers()) {
       const answer = await waitFor(`NodePort ${nodePort} on ${worker.name} (${worker.ip})`, async () => (await httpGet(`http://${worker.ip}:${nodePort}/`)).trim(), 60_000, 1_000);
       assert.equal(answer, 'server', `NodePort on ${worker.name}`);
@@ -255,7 +259,7 @@ describe('e2e: a lab of one control plane and two workers', { skip: skip ?? fals
     assert.equal(left.length, 0);
   });
 
-  scenario(current, 'a StatefulSet with PVCs', 150_000, async () => {
+  scenario(current, 'a StatefulSet with PVCs and stable DNS names', 150_000, async () => {
     const ns = 'e2e-sts';
     await cli.apply([namespace(ns), { ...service(ns, 'db', 'db', 'ClusterIP', 'None') }, {
       apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db', namespace: ns },
@@ -285,6 +289,11 @@ describe('e2e: a lab of one control plane and two workers', { skip: skip ?? fals
       return p.metadata.uid !== oldUid && isReady(p);
     }, 90_000);
     assert.equal((await k(['exec', '-n', ns, 'db-0', '--', 'cat', '/data/first'])).trim(), before, 'db-0 kept its volume');
+    // The stable DNS name follows the new pod (headless Service, hostname + subdomain).
+    const newIP = (await cli.getJson(['pod', 'db-0', '-n', ns])).status.podIP as string;
+    const name = `db-0.db.${ns}.svc.cluster.local`;
+    await waitFor(`${name} resolving to the new db-0 (${newIP}) from db-1`, async () =>
+      (await k(['exec', '-n', ns, 'db-1', '--', 'nslookup', name])).includes(`Address: ${newIP}`), 30_000, 1_000);
   });
 
   scenario(current, 'a worker\'s kubelet killed: node NotReady, its pods recreated on the other worker', 180_000, async () => {

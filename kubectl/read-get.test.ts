@@ -13,8 +13,8 @@ describe('get arguments', () => {
   });
 
   it('expands all in discovery order (groups as listed, resources by name)', () => {
-    assert.deepEqual(expandAll().map((r) => r.plural), ['pods', 'services', 'daemonsets', 'deployments', 'replicasets', 'statefulsets', 'cronjobs', 'jobs']);
-    assert.deepEqual(parseGetArgs(['all']).length, 8);
+    assert.deepEqual(expandAll().map((r) => r.plural), ['pods', 'services', 'daemonsets', 'deployments', 'replicasets', 'statefulsets', 'horizontalpodautoscalers', 'cronjobs', 'jobs']);
+    assert.deepEqual(parseGetArgs(['all']).length, 9);
   });
 
   it('rejects unknown types with kubectl message', () => {

@@ -47,18 +47,18 @@ export const horizontalPodAutoscalerPrinter: Printer<HorizontalPodAutoscaler> = 
     col('Reference', 'string', 'scaleTargetRef points to the target resource to scale, and is used to the pods for which metrics should be collected, as well as to actually change the replica count.'),
     col('Targets', 'string', 'metrics contains the specifications for which to use to calculate the desired replica count (the maximum replica count across all metrics will be used).'),
     col('MinPods', 'string', 'minReplicas is the lower limit for the number of replicas to which the autoscaler can scale down.'),
-    col('MaxPods', 'string', 'maxReplicas is the upper limit for the number of replicas to which the autoscaler can scale up.'),
-    col('Replicas', 'string', 'currentReplicas is current number of replicas of pods managed by this autoscaler.'),
+    col('MaxPods', 'integer', 'maxReplicas is the upper limit for the number of replicas to which the autoscaler can scale up.'),
+    col('Replicas', 'integer', 'currentReplicas is current number of replicas of pods managed by this autoscaler.'),
     ageCol(),
   ],
   cells(hpa: HorizontalPodAutoscaler, { now }: PrintContext): Cell[] {
-    const spec = hpa.spec!;
+    const spec = hpa.spec;
     return [
       hpa.metadata?.name ?? '',
-      `${spec.scaleTargetRef.kind}/${spec.scaleTargetRef.name}`,
-      formatHPAMetrics(spec.metrics, hpa.status?.currentMetrics),
-      spec.minReplicas !== undefined ? String(spec.minReplicas) : '<unset>',
-      spec.maxReplicas,
+      `${spec?.scaleTargetRef?.kind ?? ''}/${spec?.scaleTargetRef?.name ?? ''}`,
+      formatHPAMetrics(spec?.metrics, hpa.status?.currentMetrics),
+      spec?.minReplicas !== undefined ? String(spec.minReplicas) : '<unset>',
+      spec?.maxReplicas ?? 0,
       hpa.status?.currentReplicas ?? 0,
       translateTimestampSince(hpa.metadata?.creationTimestamp, now),
     ];

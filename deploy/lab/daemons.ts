@@ -8,9 +8,9 @@ import path from 'node:path';
 import { apiserverArgs } from '../apiserver.js';
 import { defaultClusterOptions, repoRoot } from '../options.js';
 import type { PkiFiles } from '../pki.js';
-import { runningPid, startDaemon, stopDaemon, type StopResult } from '../processes.js';
+import { isOurProcess, runningPid, startDaemon, stopDaemon, type StopResult } from '../processes.js';
 import { labKubeconfigs, workerDir } from './credentials.js';
-import { apiserverURL, controlPlaneHost, netnsPath, volumesDir, type LabOptions, type WorkerHost } from './options.js';
+import { apiserverURL, clusterDNS, controlPlaneHost, netnsPath, volumesDir, type LabOptions, type WorkerHost } from './options.js';
 
 export interface LabDaemon {
   /** Log and pid file name, e.g. `apiserver`, `k8ts-lab-w1-kubelet`. */
@@ -98,6 +98,7 @@ export function workerDaemons(options: LabOptions, files: PkiFiles, w: WorkerHos
         `--container-runtime-endpoint=unix://${w.dockerSocket}`,
         `--cluster-cidr=${options.clusterCIDR}`,
         '--host-gateway-routes=true',
+        ...(options.addons ? [`--cluster-dns=${clusterDNS(options)}`] : []),
         ...options.kubeletArgs,
         '--v=2',
       ],
@@ -133,7 +134,22 @@ export function ensureLabDaemon(options: LabOptions, daemon: LabDaemon): { state
     identity: daemon.identity,
     cwd: repoRoot,
   });
+  // Between fork and exec the child still shows our own command line: wait until it shows its own,
+  // so a caller's "is it still running?" check never mistakes a starting daemon for an exited one.
+  const deadline = Date.now() + 5_000;
+  while (!isOurProcess(pid, daemon.identity) && processExists(pid) && Date.now() < deadline) {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+  }
   return { state: 'started', pid };
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export function stopLabDaemon(options: LabOptions, daemon: LabDaemon, graceMs = daemon.graceMs): Promise<StopResult> {

@@ -7,9 +7,11 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createClient, loadClientConfig, type KubeObject } from '../../client/index.js';
+import { applyAddons, waitForAddons } from '../addons/index.js';
 import { dockerAnswers } from '../docker.js';
 import { ensureImages } from '../images.js';
 import { repoRoot } from '../options.js';
+import { ensureProjectImage } from '../project-image.js';
 import { pkiFiles } from '../pki.js';
 import { errorMessage, get } from '../probe.js';
 import { logFile, tailLog, type StopResult } from '../processes.js';
@@ -19,7 +21,7 @@ import {
 } from './daemons.js';
 import { ensureLabNetwork, labNamespaces, netnsExists, removeLabNetwork } from './network.js';
 import {
-  apiserverURL, controlPlaneHost, defaultLabOptions, labSystemDirs, MAX_WORKERS, rootAddress, workerHosts,
+  apiserverURL, clusterDNS, controlPlaneHost, defaultLabOptions, labSystemDirs, MAX_WORKERS, rootAddress, workerHosts,
   type LabOptions, type WorkerHost,
 } from './options.js';
 
@@ -37,6 +39,7 @@ interface NodeObject extends KubeObject {
 }
 
 const READY_TIMEOUT_MS = 180_000;
+const ADDONS_TIMEOUT_MS = 180_000;
 const REQUIRED_COMMANDS = ['ip', 'nsenter', 'iptables', 'dockerd', 'docker', 'etcd'];
 
 /** Why this machine cannot run a lab, or undefined when it can. */
@@ -170,6 +173,7 @@ export async function labUp(partial: Partial<LabOptions> = {}): Promise<LabInfo>
     }
   }
   await waitNodesReady(options, workers, all);
+  if (options.addons) await ensureAddons(options, workers, say);
 
   const result = info(options);
   options.log('');
@@ -178,6 +182,27 @@ export async function labUp(partial: Partial<LabOptions> = {}): Promise<LabInfo>
   options.log('  kubectl get nodes -o wide');
   options.log(`Logs: ${path.join(options.stateDir, 'logs')}`);
   return result;
+}
+
+/** Cluster DNS and the ingress controller on the project image, imported into every worker's dockerd. */
+async function ensureAddons(options: LabOptions, workers: WorkerHost[], say: (line: string) => void): Promise<void> {
+  let image: { image: string; hash: string } | undefined;
+  for (const w of workers) {
+    image = await ensureProjectImage({ dockerHost: `unix://${w.dockerSocket}`, log: (line) => say(`${w.name} ${line}`) });
+  }
+  const client = createClient(await loadClientConfig({ kubeconfig: labKubeconfigs(options).admin }));
+  try {
+    await applyAddons(client, {
+      image: image!.image, imageHash: image!.hash, clusterDNS: clusterDNS(options), stateDir: options.stateDir,
+      // hostPorts 80/443 would be checked against the root namespace, which is not a lab node.
+      hostPorts: false, nodeIP: workers.map((w) => w.ip).join(','), log: say,
+    });
+    say('addons: waiting until coredns and the ingress controller are available ...');
+    await waitForAddons(client, ADDONS_TIMEOUT_MS);
+    say(`addons: available (kube-dns ${clusterDNS(options)})`);
+  } finally {
+    client.close();
+  }
 }
 
 /** Workers whose namespace or pid files exist, whatever --workers said when the lab came up. */

@@ -9,6 +9,7 @@ interface Flags {
   prefix?: string;
   subnet?: string;
   stateDir?: string;
+  addons?: boolean;
 }
 
 function count(value: string): number {
@@ -22,6 +23,7 @@ function toOptions(flags: Flags): Partial<LabOptions> {
   if (flags.prefix !== undefined) options.prefix = flags.prefix;
   if (flags.subnet !== undefined) options.subnet = flags.subnet;
   if (flags.stateDir !== undefined) options.stateDir = flags.stateDir;
+  if (flags.addons !== undefined) options.addons = flags.addons;
   return options;
 }
 
@@ -38,6 +40,7 @@ const program = new Command('k8ts-lab')
 
 withLabFlags(program.command('up').description('make the namespaces and start the control plane and the workers (idempotent)'))
   .option('--workers <n>', 'number of worker nodes (default: 2)', count)
+  .option('--no-addons', 'without cluster DNS and the ingress controller')
   .action(async (flags: Flags) => { await labUp(toOptions(flags)); });
 withLabFlags(program.command('down').description('stop every lab process and remove containers, namespaces, links and the state dir'))
   .action(async (flags: Flags) => { await labDown(toOptions(flags)); });

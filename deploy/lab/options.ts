@@ -20,6 +20,8 @@ export interface LabOptions {
   controllerManagerArgs: string[];
   /** Extra kubelet flags (the e2e lab renews node status and lease more often). */
   kubeletArgs: string[];
+  /** Run the cluster DNS and ingress addons (deploy/addons) on the project image; the kubelets get --cluster-dns. */
+  addons: boolean;
   log: (line: string) => void;
 }
 
@@ -56,6 +58,7 @@ export function defaultLabOptions(partial: Partial<LabOptions> = {}): LabOptions
     serviceCIDR: partial.serviceCIDR ?? '10.96.0.0/16',
     controllerManagerArgs: partial.controllerManagerArgs ?? [],
     kubeletArgs: partial.kubeletArgs ?? [],
+    addons: partial.addons ?? true,
     log: partial.log ?? ((line) => console.log(line)),
   };
   if (!/^[a-z][a-z0-9-]{1,10}$/.test(options.prefix)) {
@@ -116,6 +119,12 @@ export function workerHosts(options: LabOptions, count = options.workers): Worke
       dockerPidFile: path.join(run, 'docker.pid'),
     };
   });
+}
+
+/** The kube-dns Service's ClusterIP: the tenth address of the service CIDR, as kubeadm picks it. */
+export function clusterDNS(options: LabOptions): string {
+  const [a, b, c] = options.serviceCIDR.split('/')[0]!.split('.');
+  return `${a}.${b}.${c}.10`;
 }
 
 export function apiserverURL(options: LabOptions): string {

@@ -49,7 +49,7 @@ export function e2eLabOptions(log: (line: string) => void = () => undefined): La
 export function e2eSkipReason(): string | undefined {
   const reason = labUnsupportedReason();
   if (reason !== undefined) return `e2e needs a lab: ${reason}`;
-  if (!existsSync('/usr/bin/kubectl') && !existsSync('/usr/local/bin/kubectl')) return 'e2e needs the stock kubectl on PATH';
+  if (spawnSync('sh', ['-c', 'command -v kubectl'], { stdio: 'ignore' }).status !== 0) return 'e2e needs the stock kubectl on the PATH';
   return undefined;
 }
 
