@@ -29,7 +29,7 @@ export async function ensureDockerd(stateDir: string, socket = DOCKER_SOCKET, ti
   if (dockerAnswers(socket)) return ours === undefined ? { state: 'reused', socket } : { state: 'running', pid: ours, socket };
   const which = spawnSync('sh', ['-c', 'command -v dockerd'], { encoding: 'utf8' });
   if (which.status !== 0) throw new Error('dockerd is not installed: apt-get install -y docker.io');
-  const pid = ours ?? startDaemon(stateDir, { name: NAME, command: 'dockerd', args: ['--host', `unix://${socket}`], identity: IDENTITY });
+  const pid = ours ?? startDaemon(stateDir, { name: NAME, command: 'dockerd', args: ['--host', `unix://${socket}`, '--userland-proxy=false'], identity: IDENTITY });
   const deadline = Date.now() + timeoutMs;
   while (!dockerAnswers(socket)) {
     if (runningPid(stateDir, NAME, IDENTITY) === undefined) {

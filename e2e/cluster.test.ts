@@ -127,6 +127,9 @@ describe('e2e: a lab of one control plane and two workers', { skip: skip ?? fals
     const body = await waitFor(`http://${clusterIP}/ from the client on ${w1}`, async () =>
       (await k(['exec', '-n', ns, 'client', '--', 'wget', '-qO-', `http://${clusterIP}/`])).trim(), 60_000, 1_000);
     assert.equal(body, 'server');
+    const hairpin = await waitFor(`http://${clusterIP}/ from the server itself (hairpin)`, async () =>
+      (await k(['exec', '-n', ns, 'server', '--', 'wget', '-qO-', `http://${clusterIP}/`])).trim(), 30_000, 1_000);
+    assert.equal(hairpin, 'server');
     const fqdn = `echo.${ns}.svc.cluster.local`;
     const resolved = await waitFor(`${fqdn} from the client (cluster DNS)`, async () =>
       (await k(['exec', '-n', ns, 'client', '--', 'nslookup', fqdn])).includes(`Address: ${clusterIP}`), 30_000, 1_000);

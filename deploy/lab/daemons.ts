@@ -75,6 +75,9 @@ export function workerDaemons(options: LabOptions, files: PkiFiles, w: WorkerHos
       args: [
         `--host=unix://${w.dockerSocket}`, `--data-root=${w.dockerDataRoot}`, `--exec-root=${w.dockerExecRoot}`,
         `--pidfile=${w.dockerPidFile}`, `--bip=${w.dockerBip}`,
+        // Without the userland proxy Docker sets its bridges up so a pod reaches itself through its
+        // own Service (hairpin; kube-proxy masquerades it); with it, such connects time out.
+        '--userland-proxy=false',
         // Its own containerd namespaces, should it ever share a system containerd with another engine.
         `--containerd-namespace=${w.name}`, `--containerd-plugins-namespace=${w.name}-plugins`,
       ],
