@@ -2,7 +2,7 @@
 // stock kubectl 1.32 printed for the same objects.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatQuantity, parseQuantity, renderDescription, rfc1123z } from './read-describe.js';
+import { formatQuantity, parseQuantity, renderDescription, rfc1123z, smartLabelFor } from './read-describe.js';
 import { goTabwriter } from './printers/tabwriter.js';
 
 const now = new Date('2026-11-24T17:00:00Z');
@@ -52,5 +52,14 @@ describe('describe', () => {
     assert.equal(formatQuantity(0.35, 'cpu'), '350m');
     assert.equal(formatQuantity(2, 'cpu'), '2');
     assert.equal(formatQuantity(parseQuantity('128Mi') * 2, 'memory'), '256Mi');
+  });
+});
+
+describe('the generic describer\'s labels', () => {
+  it('split camel case as kubectl does, upper-casing its common acronyms', () => {
+    assert.deepEqual(
+      ['apiVersion', 'creationTimestamp', 'HTTPServer', 'uid', 'podIP', 'min_ready', 'x1'].map(smartLabelFor),
+      ['API Version', 'Creation Timestamp', 'HTTP Server', 'UID', 'Pod IP', 'min_ready', 'x1'],
+    );
   });
 });

@@ -459,6 +459,72 @@ export interface DescribeExtras {
   now?: Date;
 }
 
+/** fatih/camelcase's Split: runs of lower, upper, digit and other characters; `HTTPServer` -> HTTP, Server. */
+export function camelSplit(s: string): string[] {
+  const cls = (c: string) => (/[a-z]/.test(c) ? 1 : /[A-Z]/.test(c) ? 2 : /[0-9]/.test(c) ? 3 : 4);
+  const runs: string[][] = [];
+  let last = 0;
+  for (const c of s) {
+    const k = cls(c);
+    if (k === last) runs[runs.length - 1]!.push(c);
+    else runs.push([c]);
+    last = k;
+  }
+  for (let i = 0; i < runs.length - 1; i++) {
+    if (runs[i]!.length > 0 && cls(runs[i]![0]!) === 2 && cls(runs[i + 1]![0]!) === 1) {
+      runs[i + 1]!.unshift(runs[i]!.pop()!);
+    }
+  }
+  return runs.filter((r) => r.length > 0).map((r) => r.join(''));
+}
+
+const COMMON_ACRONYMS = ['API', 'URL', 'UID', 'OSB', 'GUID'];
+
+/** kubectl's smartLabelFor: `creationTimestamp` -> `Creation Timestamp`, `apiVersion` -> `API Version`. */
+export function smartLabelFor(field: string): string {
+  if (/[^A-Za-z-]/.test(field)) return field;
+  return camelSplit(field)
+    .filter((part) => part !== '_')
+    .map((part) => (COMMON_ACRONYMS.includes(part.toUpperCase()) ? part.toUpperCase() : part.charAt(0).toUpperCase() + part.slice(1)))
+    .join(' ');
+}
+
+/** Go's %v of a decoded JSON scalar. */
+function goValue(v: unknown): string {
+  if (v === null || v === undefined) return '<nil>';
+  return String(v);
+}
+
+/** kubectl's printUnstructuredContent: every field sorted, maps and lists indented. */
+function unstructuredContent(w: Writer, level: number, content: Obj, prefix: string, skip: string[]): void {
+  for (const field of Object.keys(content).sort()) {
+    const value = content[field];
+    const path = `${prefix}.${field}`;
+    if (skip.includes(path)) continue;
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      w.line(level, `${smartLabelFor(field)}:`);
+      unstructuredContent(w, level + 1, value, path, skip);
+    } else if (Array.isArray(value)) {
+      w.line(level, `${smartLabelFor(field)}:`);
+      for (const child of value) {
+        if (child !== null && typeof child === 'object' && !Array.isArray(child)) unstructuredContent(w, level + 1, child, path, skip);
+        else w.line(level + 1, goValue(child));
+      }
+    } else {
+      w.line(level, `${smartLabelFor(field)}:\t${goValue(value)}`);
+    }
+  }
+}
+
+/** kubectl's generic describer, for every kind without a dedicated one. */
+function describeGeneric(w: Writer, obj: Obj): void {
+  w.line(0, `Name:\t${obj.metadata?.name ?? ''}`);
+  w.line(0, `Namespace:\t${obj.metadata?.namespace ?? ''}`);
+  multiline(w, 0, 'Labels', obj.metadata?.labels);
+  multiline(w, 0, 'Annotations', obj.metadata?.annotations, ['kubectl.kubernetes.io/last-applied-configuration']);
+  unstructuredContent(w, 0, obj, '', ['.metadata.managedFields', '.metadata.name', '.metadata.namespace', '.metadata.labels', '.metadata.annotations']);
+}
+
 const DESCRIBERS: Record<string, (w: Writer, obj: Obj, extras?: DescribeExtras) => void> = {
   ConfigMap: describeConfigMap,
   Secret: describeSecret,
@@ -494,9 +560,8 @@ export function renderDescription(obj: KubeObject, events: Obj[] | undefined, no
   const describer = DESCRIBERS[obj.kind ?? ''];
   // kubectl shows no events for Secrets and Namespaces
   if (obj.kind === 'Secret' || obj.kind === 'Namespace') events = undefined;
-  if (!describer) throw new CliError(`k8ts cannot describe ${obj.kind} yet`);
   const w = new Writer();
-  describer(w, obj, { ...extras, now });
+  (describer ?? describeGeneric)(w, obj, { ...extras, now });
   if (events) eventsSection(w, events, now);
   return goTabwriter(w.text, 0, 2);
 }

@@ -101,6 +101,11 @@ apiVersion: v1
 kind: Node
 metadata: {name: node-1, labels: {kubernetes.io/hostname: node-1}}
 ---
+apiVersion: coordination.k8s.io/v1
+kind: Lease
+metadata: {name: holder, namespace: read-a, labels: {app: web}, annotations: {note: generic describer}}
+spec: {holderIdentity: somebody, leaseDurationSeconds: 15, leaseTransitions: 2}
+---
 apiVersion: v1
 kind: Event
 metadata: {name: solo.1, namespace: read-a}
@@ -172,6 +177,8 @@ describe('k8ts read verbs against kubectl', { skip }, () => {
     ['describe', 'secret', 'creds', '-n', 'read-a'],
     ['describe', 'namespace', 'read-a'],
     ['describe', 'node', 'node-1'],
+    // No dedicated describer in kubectl: the generic one (every field, smart labels).
+    ['describe', 'lease', 'holder', '-n', 'read-a'],
     ['describe', 'pod', 'missing', '-n', 'read-a'],
   ];
   for (const args of cases) {
