@@ -42,6 +42,15 @@ export async function createNode(client: Client, name: string, o: NodeSpec = {})
   await client.resource('nodes').updateStatus(node);
 }
 
+/**
+ * Ends a test's scenario: its pods go first (a pod left pending would be placed on the next test's
+ * nodes and take a slot the next test counts on), then its nodes.
+ */
+export async function cleanUp(client: Client, namespace: string, nodes: string[]): Promise<void> {
+  await client.resource('pods', namespace).deleteCollection({ gracePeriodSeconds: 0 }).catch(() => undefined);
+  await deleteNodes(client, nodes);
+}
+
 export async function deleteNodes(client: Client, names: string[]): Promise<void> {
   for (const n of names) await client.resource('nodes').delete(n).catch(() => undefined);
 }

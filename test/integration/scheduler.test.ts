@@ -9,7 +9,7 @@ import { createClient, createEventRecorder, loadClientConfig, type Client, type 
 import { SchedulerMetrics } from '../../scheduler/metrics.js';
 import { createScheduler } from '../../scheduler/scheduler.js';
 import { startTestCluster, type TestCluster } from '../support/cluster.js';
-import { createNamespace, createNode, deleteNodes, eventsOf, inParallel, nodeOf, pod, waitFor } from './scheduler-support.js';
+import { createNamespace, createNode, cleanUp, eventsOf, inParallel, nodeOf, pod, waitFor } from './scheduler-support.js';
 
 let cluster: TestCluster;
 let client: Client;
@@ -62,7 +62,7 @@ describe('scheduler', { concurrency: 1 }, () => {
       await pods.delete('needs-6', { gracePeriodSeconds: 0 });
       assert.ok(await waitFor('needs-3 bound after room freed', () => nodeOf(client, ns, 'needs-3')));
     } finally {
-      await deleteNodes(client, ['fit-small', 'fit-big']);
+      await cleanUp(client, ns, ['fit-small', 'fit-big']);
     }
   });
 
@@ -87,7 +87,7 @@ describe('scheduler', { concurrency: 1 }, () => {
       assert.equal(event.message, want);
       assert.equal((event.source as any)?.component, 'default-scheduler');
     } finally {
-      await deleteNodes(client, ['msg-worker', 'msg-cp1', 'msg-cp2']);
+      await cleanUp(client, ns, ['msg-worker', 'msg-cp1', 'msg-cp2']);
     }
   });
 
@@ -109,7 +109,7 @@ describe('scheduler', { concurrency: 1 }, () => {
       assert.equal(await nodeOf(client, ns, 'other-scheduler'), undefined);
       assert.equal(((await pods.get('other-scheduler')).status as any)?.conditions, undefined);
     } finally {
-      await deleteNodes(client, ['taint-plain', 'taint-gpu']);
+      await cleanUp(client, ns, ['taint-plain', 'taint-gpu']);
     }
   });
 
@@ -140,7 +140,7 @@ describe('scheduler', { concurrency: 1 }, () => {
       const cond = await waitFor('web-3 unschedulable', async () => ((await pods.get('web-3')).status as any)?.conditions?.find((c: any) => c.type === 'PodScheduled' && c.status === 'False'));
       assert.equal(cond.message, "0/3 nodes are available: 3 node(s) didn't match pod anti-affinity rules. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.");
     } finally {
-      await deleteNodes(client, names);
+      await cleanUp(client, ns, names);
     }
   });
 
@@ -175,7 +175,7 @@ describe('scheduler', { concurrency: 1 }, () => {
       await pods.delete('b-1', { gracePeriodSeconds: 0 });
       assert.equal(await waitFor('urgent bound', () => nodeOf(client, ns, 'urgent')), 'pre-b');
     } finally {
-      await deleteNodes(client, ['pre-a', 'pre-b']);
+      await cleanUp(client, ns, ['pre-a', 'pre-b']);
     }
   });
 
@@ -214,7 +214,7 @@ describe('scheduler', { concurrency: 1 }, () => {
       const attempts = await metrics.registry.getSingleMetricAsString('scheduler_schedule_attempts_total');
       assert.match(attempts, /scheduler_schedule_attempts_total\{result="scheduled",profile="default-scheduler"\} \d+/);
     } finally {
-      await deleteNodes(client, nodes);
+      await cleanUp(client, ns, nodes);
     }
   });
 });
