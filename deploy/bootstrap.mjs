@@ -11,7 +11,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const VERBS = ['up', 'down', 'reset', 'status'];
 /** Binaries `up` needs, and the Debian package that ships each. */
 const DEBIAN_PACKAGES = [
-  ['etcd', 'etcd-server'], ['etcdctl', 'etcd-client'], ['dockerd', 'docker.io'], ['iptables-restore', 'iptables'], ['busybox', 'busybox-static'],
+  ['etcd', 'etcd-server'], ['etcdctl', 'etcd-client'], ['dockerd', 'docker.io'], ['iptables-restore', 'iptables'], ['busybox', 'busybox-static'], ['ip', 'iproute2'],
 ];
 /** Folders whose .ts files tsc compiles (tsconfig.json "include"). */
 const SOURCE_DIRS = ['api', 'client', 'apiserver', 'scheduler', 'controller-manager', 'kubelet', 'kube-proxy', 'deploy', 'test', 'kubectl', 'bench', 'e2e'];
