@@ -4,6 +4,7 @@
 // without re-queueing the key.
 import type { Logger } from 'pino';
 import { createWorkQueue, type WorkQueue } from '../client/index.js';
+import type { ControllerContext } from './context.js';
 
 export interface ReconcileResult {
   /** Reconcile the key again after this many milliseconds (e.g. minReadySeconds, a deadline). */
@@ -48,4 +49,24 @@ export async function runWorkers(options: RunOptions): Promise<void> {
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, options.workers) }, worker));
+}
+
+/**
+ * Waits until the shared informers have synced. Resolves false when the controller is stopped first:
+ * that is a normal shutdown, not an error to report.
+ */
+export async function informersSynced(ctx: Pick<ControllerContext, 'informers' | 'signal'>): Promise<boolean> {
+  try {
+    await ctx.informers.waitForSync();
+    return true;
+  } catch (err) {
+    if (ctx.signal.aborted) return false;
+    throw err;
+  }
+}
+
+/** sample-controller's Run: wait for the caches, then run the workers until the context's signal aborts. */
+export async function runWhenSynced(ctx: Pick<ControllerContext, 'informers' | 'signal'>, options: Omit<RunOptions, 'signal'>): Promise<void> {
+  if (!(await informersSynced(ctx))) return;
+  await runWorkers({ ...options, signal: ctx.signal });
 }

@@ -1,7 +1,7 @@
 // The `cronjob` controller's descriptor: wires the shared CronJob and Job informers, the work queue
 // and the event recorder into CronJobController and runs its workers. No logic of its own.
 import type { ControllerDescriptor } from '../context.js';
-import { newQueue, runWorkers } from '../controller.js';
+import { newQueue, runWhenSynced } from '../controller.js';
 import { CronJobController } from './cronjob-controller.js';
 import type { CronJob, Job } from './types.js';
 
@@ -22,7 +22,6 @@ export const cronJobController: ControllerDescriptor = {
       logger,
     });
     controller.register();
-    await ctx.informers.waitForSync();
-    await runWorkers({ name: 'cronjob', queue, reconcile: (key) => controller.reconcile(key), workers: ctx.options.concurrentSyncs.cronjob ?? 5, logger, signal: ctx.signal });
+    await runWhenSynced(ctx, { name: 'cronjob', queue, reconcile: (key) => controller.reconcile(key), workers: ctx.options.concurrentSyncs.cronjob ?? 5, logger });
   },
 };

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { ControllerRevision, DaemonSet, Node, Pod } from '../history/types.js';
 import { ConflictError, keyOf, NotFoundError, splitKey, type Client, type EventRecorder, type KubeObject, type WorkQueue } from '../../client/index.js';
 import type { ControllerDescriptor } from '../context.js';
-import { newQueue, runWorkers, type ReconcileResult } from '../controller.js';
+import { newQueue, runWhenSynced, type ReconcileResult } from '../controller.js';
 import type { InformerFactory } from '../informer-factory.js';
 import { selectorFromLabelSelector } from '../../api/labels.js';
 import { claimPods } from '../history/ownership.js';
@@ -221,14 +221,12 @@ export const daemonSetControllerDescriptor: ControllerDescriptor = {
       recorder: ctx.recorder(COMPONENT),
       logger: ctx.logger.child({ controller: 'daemonset' }),
     });
-    await ctx.informers.waitForSync();
-    await runWorkers({
+    await runWhenSynced(ctx, {
       name: 'daemonset',
       queue: controller.queue,
       reconcile: controller.reconcile,
       workers: ctx.options.concurrentSyncs.daemonset ?? 2,
       logger: ctx.logger,
-      signal: ctx.signal,
     });
   },
 };

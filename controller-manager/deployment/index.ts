@@ -3,7 +3,7 @@
 import type { Pod } from '../../api/types.js';
 import type { KubeObject } from '../../client/index.js';
 import type { ControllerDescriptor } from '../context.js';
-import { newQueue, runWorkers } from '../controller.js';
+import { newQueue, runWhenSynced } from '../controller.js';
 import { DeploymentController } from './deployment-controller.js';
 import type { KDeployment, KReplicaSet } from './sync.js';
 
@@ -25,19 +25,12 @@ export const deploymentController: ControllerDescriptor = {
       logger,
     });
     controller.registerHandlers();
-    try {
-      await ctx.informers.waitForSync();
-    } catch (err) {
-      if (ctx.signal.aborted) return;
-      throw err;
-    }
-    await runWorkers({
+    await runWhenSynced(ctx, {
       name: 'deployment',
       queue,
       reconcile: (key) => controller.reconcile(key),
       workers: ctx.options.concurrentSyncs.deployment ?? 5,
       logger,
-      signal: ctx.signal,
     });
   },
 };

@@ -4,7 +4,7 @@
 import type { Endpoints, Pod, Service } from './types.js';
 import { AlreadyExistsError, ForbiddenError, NotFoundError, splitKey } from '../../client/index.js';
 import type { ControllerContext, ControllerDescriptor } from '../context.js';
-import { newQueue, runWorkers, type ReconcileResult } from '../controller.js';
+import { newQueue, runWhenSynced, type ReconcileResult } from '../controller.js';
 import { desiredEndpoints, OVER_CAPACITY_ANNOTATION } from './desired-endpoints.js';
 import { canonicalJSON, HEADLESS_SERVICE_LABEL, isManagedService, LAST_CHANGE_TRIGGER_TIME, lastChangeTriggerTime, objectKey, serviceSelects } from './endpoint-util.js';
 
@@ -99,8 +99,7 @@ export function createEndpointsController(ctx: ControllerContext): EndpointsCont
   return {
     reconcile,
     async run() {
-      await ctx.informers.waitForSync();
-      await runWorkers({ name: 'endpoint', queue, reconcile, workers: ctx.options.concurrentSyncs.endpoint ?? 5, logger, signal: ctx.signal });
+      await runWhenSynced(ctx, { name: 'endpoint', queue, reconcile, workers: ctx.options.concurrentSyncs.endpoint ?? 5, logger });
     },
   };
 }

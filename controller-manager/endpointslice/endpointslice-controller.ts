@@ -4,7 +4,7 @@
 import type { EndpointSlice, Node, Pod, Service } from '../endpoint/types.js';
 import { NotFoundError, splitKey, ForbiddenError } from '../../client/index.js';
 import type { ControllerContext, ControllerDescriptor } from '../context.js';
-import { newQueue, runWorkers, type ReconcileResult } from '../controller.js';
+import { newQueue, runWhenSynced, type ReconcileResult } from '../controller.js';
 import { isManagedService, LAST_CHANGE_TRIGGER_TIME, lastChangeTriggerTime, objectKey, serviceSelects } from '../endpoint/endpoint-util.js';
 import { CONTROLLER_NAME, MANAGED_BY_LABEL, planSlices, SERVICE_NAME_LABEL } from './desired-slices.js';
 
@@ -84,8 +84,7 @@ export function createEndpointSliceController(ctx: ControllerContext): EndpointS
   return {
     reconcile,
     async run() {
-      await ctx.informers.waitForSync();
-      await runWorkers({ name: 'endpointslice', queue, reconcile, workers: ctx.options.concurrentSyncs.endpointslice ?? 5, logger, signal: ctx.signal });
+      await runWhenSynced(ctx, { name: 'endpointslice', queue, reconcile, workers: ctx.options.concurrentSyncs.endpointslice ?? 5, logger });
     },
   };
 }

@@ -2,7 +2,7 @@
 // the ownership graph, and the workers of the attemptToDelete and attemptToOrphan queues. No logic here.
 import type { KubeObject } from '../../client/index.js';
 import type { ControllerDescriptor } from '../context.js';
-import { newQueue, runWorkers } from '../controller.js';
+import { informersSynced, newQueue, runWorkers } from '../controller.js';
 import { GarbageCollector } from './garbage-collector.js';
 import { monitoredResources, resourceName } from './monitored-resources.js';
 
@@ -23,7 +23,7 @@ export const garbageCollectorController: ControllerDescriptor = {
       logger,
     });
     gc.register();
-    await ctx.informers.waitForSync();
+    if (!(await informersSynced(ctx))) return;
     const workers = ctx.options.concurrentSyncs['garbage-collector'] ?? 20;
     await Promise.all([
       runWorkers({ name: 'garbage-collector-delete', queue: attemptToDelete, reconcile: (uid) => gc.attemptToDeleteItem(uid), workers, logger, signal: ctx.signal }),

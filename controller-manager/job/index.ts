@@ -2,7 +2,7 @@
 // event recorder into JobController and runs its workers. No logic of its own.
 import type { Job, Pod } from './types.js';
 import type { ControllerDescriptor } from '../context.js';
-import { newQueue, runWorkers } from '../controller.js';
+import { newQueue, runWhenSynced } from '../controller.js';
 import { JobController } from './job-controller.js';
 
 export { JobController } from './job-controller.js';
@@ -22,7 +22,6 @@ export const jobController: ControllerDescriptor = {
       logger,
     });
     controller.register();
-    await ctx.informers.waitForSync();
-    await runWorkers({ name: 'job', queue, reconcile: (key) => controller.reconcile(key), workers: ctx.options.concurrentSyncs.job ?? 5, logger, signal: ctx.signal });
+    await runWhenSynced(ctx, { name: 'job', queue, reconcile: (key) => controller.reconcile(key), workers: ctx.options.concurrentSyncs.job ?? 5, logger });
   },
 };

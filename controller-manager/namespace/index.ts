@@ -2,7 +2,7 @@
 // NamespaceController's workers. No logic of its own.
 import type { KubeObject } from '../../client/index.js';
 import type { ControllerDescriptor } from '../context.js';
-import { newQueue, runWorkers } from '../controller.js';
+import { newQueue, runWhenSynced } from '../controller.js';
 import { NamespaceController } from './namespace-controller.js';
 
 export { NamespaceController } from './namespace-controller.js';
@@ -14,7 +14,6 @@ export const namespaceController: ControllerDescriptor = {
     const logger = ctx.logger.child({ controller: 'namespace' });
     const controller = new NamespaceController({ client: ctx.client, namespaces: ctx.informers.informer<KubeObject>('namespaces'), queue, logger });
     controller.register();
-    await ctx.informers.waitForSync();
-    await runWorkers({ name: 'namespace', queue, reconcile: (key) => controller.reconcile(key), workers: ctx.options.concurrentSyncs.namespace ?? 10, logger, signal: ctx.signal });
+    await runWhenSynced(ctx, { name: 'namespace', queue, reconcile: (key) => controller.reconcile(key), workers: ctx.options.concurrentSyncs.namespace ?? 10, logger });
   },
 };

@@ -4,7 +4,7 @@
 import type { KubeObject } from '../../client/index.js';
 import type { Node as NodeType } from '../../api/types.js';
 import type { ControllerContext, ControllerDescriptor } from '../context.js';
-import { newQueue, runWorkers, type ReconcileResult } from '../controller.js';
+import { informersSynced, newQueue, runWorkers, type ReconcileResult } from '../controller.js';
 import { CidrSet } from './cidr-set.js';
 
 type Node = NodeType & KubeObject;
@@ -76,7 +76,7 @@ export function createNodeIpamController(ctx: ControllerContext): NodeIpamContro
     occupyExisting,
     reconcile,
     async run() {
-      await ctx.informers.waitForSync();
+      if (!(await informersSynced(ctx))) return;
       occupyExisting();
       await runWorkers({ name: 'nodeipam', queue, reconcile, workers: 1, logger, signal: ctx.signal });
     },

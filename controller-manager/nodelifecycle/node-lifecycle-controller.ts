@@ -5,6 +5,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConflictError, NotFoundError } from '../../client/index.js';
 import type { ControllerContext, ControllerDescriptor } from '../context.js';
+import { informersSynced } from '../controller.js';
 import { gracePeriodMs, observeHeartbeat, unknownConditions, type HealthRecord } from './node-health.js';
 import { desiredTaints } from './taints.js';
 import type { Lease, Node, NodeCondition, Pod } from './types.js';
@@ -108,7 +109,7 @@ export function createNodeLifecycleController(ctx: ControllerContext, clock: () 
   return {
     monitorOnce,
     async run() {
-      await ctx.informers.waitForSync();
+      if (!(await informersSynced(ctx))) return;
       while (!ctx.signal.aborted) {
         await monitorOnce().catch((err: unknown) => logger.warn({ err: String(err) }, 'monitor pass failed'));
         await sleep(ctx.options.nodeMonitorPeriodMs, undefined, { signal: ctx.signal }).catch(() => undefined);

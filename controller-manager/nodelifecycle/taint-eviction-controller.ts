@@ -3,7 +3,7 @@
 // smallest tolerationSeconds, marking them DisruptionTarget first. Must never add or remove taints.
 import { NotFoundError } from '../../client/index.js';
 import type { ControllerContext, ControllerDescriptor } from '../context.js';
-import { newQueue, runWorkers, type ReconcileResult } from '../controller.js';
+import { newQueue, runWhenSynced, type ReconcileResult } from '../controller.js';
 import { metaTime } from './node-lifecycle-controller.js';
 import { noExecuteTaints, noExecuteToleration } from './taints.js';
 import type { Node, Pod } from './types.js';
@@ -84,8 +84,7 @@ export function createTaintEvictionController(ctx: ControllerContext, clock: () 
   return {
     reconcile,
     async run() {
-      await ctx.informers.waitForSync();
-      await runWorkers({ name: 'taint-eviction', queue, reconcile, workers: 8, logger, signal: ctx.signal });
+      await runWhenSynced(ctx, { name: 'taint-eviction', queue, reconcile, workers: 8, logger });
     },
   };
 }

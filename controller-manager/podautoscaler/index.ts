@@ -3,7 +3,7 @@
 import type { Pod } from '../../api/types.js';
 import type { KubeObject } from '../../client/index.js';
 import type { ControllerDescriptor } from '../context.js';
-import { newQueue, runWorkers } from '../controller.js';
+import { newQueue, runWhenSynced } from '../controller.js';
 import { HorizontalController, type Hpa } from './hpa-controller.js';
 import { metricsApiSource } from './metrics-client.js';
 
@@ -29,19 +29,12 @@ export const horizontalPodAutoscalerController: ControllerDescriptor = {
       initialReadinessDelayMs: ctx.options.hpaInitialReadinessDelayMs,
     });
     controller.registerHandlers();
-    try {
-      await ctx.informers.waitForSync();
-    } catch (err) {
-      if (ctx.signal.aborted) return;
-      throw err;
-    }
-    await runWorkers({
+    await runWhenSynced(ctx, {
       name: 'horizontalpodautoscaling',
       queue,
       reconcile: (key) => controller.reconcile(key),
       workers: ctx.options.concurrentSyncs.horizontalpodautoscaling ?? 5,
       logger,
-      signal: ctx.signal,
     });
   },
 };

@@ -2,6 +2,7 @@
 // periodic pass every 20 s until the stop signal. No logic of its own.
 import type { KubeObject } from '../../client/index.js';
 import type { ControllerDescriptor } from '../context.js';
+import { informersSynced } from '../controller.js';
 import { GC_CHECK_PERIOD_MS, PodGC } from './podgc-controller.js';
 
 export { PodGC } from './podgc-controller.js';
@@ -17,7 +18,7 @@ export const podGCController: ControllerDescriptor = {
       terminatedPodThreshold: ctx.options.terminatedPodGCThreshold,
       logger,
     });
-    await ctx.informers.waitForSync();
+    if (!(await informersSynced(ctx))) return;
     while (!ctx.signal.aborted) {
       try {
         await podgc.gc();

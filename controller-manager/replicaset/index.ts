@@ -3,7 +3,7 @@
 import type { Pod, ReplicaSet } from '../../api/types.js';
 import type { KubeObject } from '../../client/index.js';
 import type { ControllerDescriptor } from '../context.js';
-import { newQueue, runWorkers } from '../controller.js';
+import { newQueue, runWhenSynced } from '../controller.js';
 import { ReplicaSetController } from './replicaset-controller.js';
 
 export { ReplicaSetController, BURST_REPLICAS } from './replicaset-controller.js';
@@ -22,19 +22,12 @@ export const replicaSetController: ControllerDescriptor = {
       logger,
     });
     controller.registerHandlers();
-    try {
-      await ctx.informers.waitForSync();
-    } catch (err) {
-      if (ctx.signal.aborted) return;
-      throw err;
-    }
-    await runWorkers({
+    await runWhenSynced(ctx, {
       name: 'replicaset',
       queue,
       reconcile: (key) => controller.reconcile(key),
       workers: ctx.options.concurrentSyncs.replicaset ?? 5,
       logger,
-      signal: ctx.signal,
     });
   },
 };

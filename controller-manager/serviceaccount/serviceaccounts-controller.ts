@@ -5,7 +5,7 @@ import type { KubeObject } from '../../client/index.js';
 import { AlreadyExistsError, ForbiddenError, NotFoundError } from '../../client/index.js';
 import type { Namespace as NamespaceType, ServiceAccount as ServiceAccountType } from '../../api/types.js';
 import type { ControllerContext, ControllerDescriptor } from '../context.js';
-import { newQueue, runWorkers, type ReconcileResult } from '../controller.js';
+import { newQueue, runWhenSynced, type ReconcileResult } from '../controller.js';
 
 type Namespace = NamespaceType & KubeObject;
 type ServiceAccount = ServiceAccountType & KubeObject;
@@ -49,8 +49,7 @@ export function createServiceAccountsController(ctx: ControllerContext): Service
   return {
     reconcile,
     async run() {
-      await ctx.informers.waitForSync();
-      await runWorkers({ name: 'serviceaccount', queue, reconcile, workers: ctx.options.concurrentSyncs.serviceaccount ?? 5, logger, signal: ctx.signal });
+      await runWhenSynced(ctx, { name: 'serviceaccount', queue, reconcile, workers: ctx.options.concurrentSyncs.serviceaccount ?? 5, logger });
     },
   };
 }

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { selectorFromLabelSelector } from '../../api/labels.js';
 import { ConflictError, keyOf, splitKey, type Client, type EventRecorder, type KubeObject, type WorkQueue } from '../../client/index.js';
 import type { ControllerDescriptor } from '../context.js';
-import { newQueue, runWorkers, type ReconcileResult } from '../controller.js';
+import { newQueue, runWhenSynced, type ReconcileResult } from '../controller.js';
 import type { InformerFactory } from '../informer-factory.js';
 import { claimPods } from '../history/ownership.js';
 import { controllerOf, listRevisions, type OwnerReference } from '../history/revisions.js';
@@ -134,14 +134,12 @@ export const statefulSetControllerDescriptor: ControllerDescriptor = {
       recorder: ctx.recorder(COMPONENT),
       logger: ctx.logger.child({ controller: 'statefulset' }),
     });
-    await ctx.informers.waitForSync();
-    await runWorkers({
+    await runWhenSynced(ctx, {
       name: 'statefulset',
       queue: controller.queue,
       reconcile: controller.reconcile,
       workers: ctx.options.concurrentSyncs.statefulset ?? 5,
       logger: ctx.logger,
-      signal: ctx.signal,
     });
   },
 };

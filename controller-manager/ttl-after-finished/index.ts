@@ -1,7 +1,7 @@
 // The `ttl-after-finished` controller's descriptor: the shared Job informer, a work queue and
 // TTLAfterFinishedController's workers. No logic of its own.
 import type { ControllerDescriptor } from '../context.js';
-import { newQueue, runWorkers } from '../controller.js';
+import { newQueue, runWhenSynced } from '../controller.js';
 import { TTLAfterFinishedController } from './ttl-controller.js';
 import type { Job } from './types.js';
 
@@ -14,7 +14,6 @@ export const ttlAfterFinishedController: ControllerDescriptor = {
     const logger = ctx.logger.child({ controller: 'ttl-after-finished' });
     const controller = new TTLAfterFinishedController({ client: ctx.client, jobs: ctx.informers.informer<Job>('jobs.batch'), queue, logger });
     controller.register();
-    await ctx.informers.waitForSync();
-    await runWorkers({ name: 'ttl-after-finished', queue, reconcile: (key) => controller.reconcile(key), workers: ctx.options.concurrentSyncs['ttl-after-finished'] ?? 5, logger, signal: ctx.signal });
+    await runWhenSynced(ctx, { name: 'ttl-after-finished', queue, reconcile: (key) => controller.reconcile(key), workers: ctx.options.concurrentSyncs['ttl-after-finished'] ?? 5, logger });
   },
 };

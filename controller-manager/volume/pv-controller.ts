@@ -4,7 +4,7 @@
 // when none exists. Must never bind a volume another claim holds, nor touch a node's disk.
 import { AlreadyExistsError, NotFoundError } from '../../client/index.js';
 import type { ControllerContext, ControllerDescriptor } from '../context.js';
-import { newQueue, runWorkers, type ReconcileResult } from '../controller.js';
+import { informersSynced, newQueue, runWorkers, type ReconcileResult } from '../controller.js';
 import {
   ANN_BETA_STORAGE_PROVISIONER, ANN_BIND_COMPLETED, ANN_BOUND_BY_CONTROLLER, ANN_PROVISIONED_BY, ANN_SELECTED_NODE,
   ANN_STORAGE_PROVISIONER, claimReference, DEFAULT_HOST_PATH_DIR, HOST_PATH_PROVISIONER, hostPathVolumeFor, provisionedVolumeName, standardStorageClass,
@@ -277,7 +277,7 @@ export function createPersistentVolumeController(ctx: ControllerContext, options
     reconcile,
     ensureDefaultStorageClass,
     async run() {
-      await ctx.informers.waitForSync();
+      if (!(await informersSynced(ctx))) return;
       await ensureDefaultStorageClass().catch((err: unknown) => logger.warn({ err: String(err) }, 'could not create the default StorageClass'));
       await runWorkers({ name: 'persistentvolume-binder', queue, reconcile, workers: 1, logger, signal: ctx.signal });
     },
