@@ -60,6 +60,17 @@ export function readPid(stateDir: string, name: string): number | undefined {
   }
 }
 
+/** True when pid names a live process (not a zombie), whatever it runs. */
+export function isAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2).charAt(0);
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    return false;
+  }
+}
+
 /** True when pid is a live (not zombie) process whose command line contains identity. */
 export function isOurProcess(pid: number, identity: string): boolean {
   try {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { apiserverArgs } from '../apiserver.js';
 import { defaultClusterOptions, repoRoot } from '../options.js';
 import type { PkiFiles } from '../pki.js';
-import { isOurProcess, runningPid, startDaemon, stopDaemon, type StopResult } from '../processes.js';
+import { isAlive, isOurProcess, readPid, runningPid, startDaemon, stopDaemon, type StopResult } from '../processes.js';
 import { labKubeconfigs, workerDir } from './credentials.js';
 import { apiserverURL, clusterDNS, controlPlaneHost, netnsPath, volumesDir, type LabOptions, type WorkerHost } from './options.js';
 
@@ -121,6 +121,15 @@ export function workerDaemons(options: LabOptions, files: PkiFiles, w: WorkerHos
 
 export function labDaemonPid(options: LabOptions, daemon: LabDaemon): number | undefined {
   return runningPid(options.stateDir, daemon.name, daemon.identity);
+}
+
+/**
+ * Whether a daemon this lab started has gone. Judged by its pid alone: a daemon still between fork
+ * and exec (nsenter, then node) does not show its own command line yet, but it has not exited.
+ */
+export function labDaemonExited(options: LabOptions, daemon: LabDaemon): boolean {
+  const pid = readPid(options.stateDir, daemon.name);
+  return pid === undefined || !isAlive(pid);
 }
 
 export function ensureLabDaemon(options: LabOptions, daemon: LabDaemon): { state: 'started' | 'running'; pid: number } {

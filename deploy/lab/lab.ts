@@ -17,7 +17,7 @@ import { errorMessage, get } from '../probe.js';
 import { logFile, tailLog, type StopResult } from '../processes.js';
 import { ensureLabCredentials, labKubeconfigs } from './credentials.js';
 import {
-  controlPlaneDaemons, ensureLabDaemon, labDaemonPid, stopLabDaemon, workerDaemons, type LabDaemon,
+  controlPlaneDaemons, ensureLabDaemon, labDaemonExited, labDaemonPid, stopLabDaemon, workerDaemons, type LabDaemon,
 } from './daemons.js';
 import { ensureLabNetwork, labNamespaces, netnsExists, removeLabNetwork } from './network.js';
 import {
@@ -75,7 +75,7 @@ async function waitApiserverReady(options: LabOptions, apiserver: LabDaemon): Pr
   const deadline = Date.now() + 60_000;
   let last = 'not checked yet';
   while (Date.now() < deadline) {
-    if (labDaemonPid(options, apiserver) === undefined) throw exitedError(options, apiserver, 'before it became ready');
+    if (labDaemonExited(options, apiserver)) throw exitedError(options, apiserver, 'before it became ready');
     try {
       const res = await get(`${apiserverURL(options)}/readyz`, { ca });
       if (res.status === 200) return;
@@ -91,7 +91,7 @@ async function waitApiserverReady(options: LabOptions, apiserver: LabDaemon): Pr
 async function waitDockerd(options: LabOptions, w: WorkerHost, dockerd: LabDaemon): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (!dockerAnswers(w.dockerSocket)) {
-    if (labDaemonPid(options, dockerd) === undefined) throw exitedError(options, dockerd, 'during start-up');
+    if (labDaemonExited(options, dockerd)) throw exitedError(options, dockerd, 'during start-up');
     if (Date.now() > deadline) throw new Error(`${dockerd.name} did not answer on ${w.dockerSocket} within 60 s`);
     await sleep(250);
   }
@@ -105,7 +105,7 @@ async function waitNodesReady(options: LabOptions, workers: WorkerHost[], daemon
     while (waiting.size > 0) {
       for (const name of waiting.keys()) {
         const kubelet = daemons.get(`${name}-kubelet`)!;
-        if (labDaemonPid(options, kubelet) === undefined) throw exitedError(options, kubelet, 'before its node became Ready');
+        if (labDaemonExited(options, kubelet)) throw exitedError(options, kubelet, 'before its node became Ready');
       }
       const nodes = await client.resource<NodeObject>('nodes').list().catch(() => ({ items: [] as NodeObject[] }));
       for (const node of nodes.items) {
